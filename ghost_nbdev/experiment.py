@@ -7,12 +7,11 @@ __all__ = ['VARIANTS', 'PAPER', 'COLORS', 'variants', 'mean_ci', 'Results', 'est
            'cross_init', 'run_experiment', 'new_run_dir', 'save_results', 'load_results', 'plot_history',
            'plot_variants']
 
-# %% ../nbs/06_experiment.ipynb #60bba15f
-import csv, datetime, io, json, math, os, platform, shutil, socket, tempfile, time
+# %% ../nbs/06_experiment.ipynb #057de669
+import csv, datetime, json, math, os, platform, shutil, socket, tempfile, time
 from dataclasses import dataclass, replace
 from pathlib import Path
 import torch
-from torch import Tensor
 from . import __version__
 from .config import (Config, ConfigError, STUDENT_KINDS, config_to_dict, config_from_dict,
                                 layer_sizes, resolve_device, torch_dtype, N_PIXELS)
@@ -21,7 +20,7 @@ from .data import Digits, load_digits
 from .model import StackedMLP, init_stack, select, n_params
 from .train import train_teacher, distill, accuracy
 
-# %% ../nbs/06_experiment.ipynb #eba602b1
+# %% ../nbs/06_experiment.ipynb #161a1afc
 VARIANTS = {  # name: label in tables and plots
     'reference': 'Reference (untrained)',
     'teacher': 'Teacher',
@@ -39,7 +38,7 @@ def variants(cfg:Config) -> list:
     "The variants an experiment with `cfg` measures, in the figure's order."
     return [v for v in VARIANTS if v in ('reference', 'teacher') or v in cfg.students]
 
-# %% ../nbs/06_experiment.ipynb #448805cd
+# %% ../nbs/06_experiment.ipynb #7bee8858
 def mean_ci(values, # one accuracy per model
             n_boot:int=10_000, # bootstrap resamples
             seed:int=0) -> dict:
@@ -55,7 +54,7 @@ def mean_ci(values, # one accuracy per model
         lo, hi = torch.quantile(means, torch.tensor([0.025, 0.975], dtype=torch.float64)).tolist()
     return dict(n=n, mean=mean, std=std, ci95=1.96 * std / math.sqrt(n), boot_lo=lo, boot_hi=hi)
 
-# %% ../nbs/06_experiment.ipynb #0b2f553b
+# %% ../nbs/06_experiment.ipynb #59ea71d2
 @dataclass
 class Results:
     "Everything an experiment produced: config, final accuracies per variant and model, history, provenance."
@@ -93,7 +92,7 @@ class Results:
             rows.append(f"| {r['label']} | {r['n']} | {r['mean']:.4f} | {ci} | {boot} |")
         return head + '\n'.join(rows)
 
-# %% ../nbs/06_experiment.ipynb #b532ffc1
+# %% ../nbs/06_experiment.ipynb #9054ef1f
 def estimate_memory(cfg:Config, n_train:int=60_000, n_test:int=10_000) -> int:
     "Estimated peak bytes an experiment with `cfg` holds on its device (what `run_experiment` allocates)."
     s, K, B, P = torch.tensor([], dtype=torch_dtype(cfg)).element_size(), cfg.n_models, cfg.batch_size, N_PIXELS
@@ -104,7 +103,7 @@ def estimate_memory(cfg:Config, n_train:int=60_000, n_test:int=10_000) -> int:
     evaluation = 3 * 2**24 * s + stack  # one chunk of test digits through all models, first layers side by side
     # a trained stack has parameters, gradients and Adam's two moments; init (and cross-init) are copies
     teacher_phase = 2 * stack + 4 * stack + K * n_train * 8 + K * B * (P * s + 8) + max(step_acts, evaluation)
-    noise = K * B * P * s + 2 * 4 * min(K * B * P, 2**24) + (K * cfg.pool_size * 8 if cfg.noise == 'pool' else 0)
+    noise = K * B * P * s + 2 * 4 * min(K * B * P, 2**24) + K * B * 16 + (K * cfg.pool_size * 8 if cfg.noise == 'pool' else 0)
     distill_phase = stack + 4 * len(cfg.students) * stack + noise + max(step_acts, evaluation)
     return int(1.1 * (data + max(teacher_phase, distill_phase)))
 
@@ -128,7 +127,7 @@ def check_memory(cfg:Config, device:torch.device, n_train:int=60_000):
                       f"but only {free / 2**30:.1f} GiB is free: use at most about {fit} models here, "
                       f"a smaller batch_size, or a device with more memory")
 
-# %% ../nbs/06_experiment.ipynb #e3cea867
+# %% ../nbs/06_experiment.ipynb #17d7446e
 def cross_init(cfg:Config, init:StackedMLP) -> tuple:
     "(initialisation of the cross-model students, source model of each) for the K models of `init`."
     K = init.n_models
@@ -136,7 +135,7 @@ def cross_init(cfg:Config, init:StackedMLP) -> tuple:
     sigma = derangement(K, cfg.seed, 'cross')
     return select(init, sigma), sigma.tolist()
 
-# %% ../nbs/06_experiment.ipynb #8eecd42b
+# %% ../nbs/06_experiment.ipynb #322a9962
 def _device_name(device:torch.device) -> str:
     if device.type == 'cuda': return torch.cuda.get_device_name(device)
     if device.type == 'cpu': return f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} threads"
@@ -153,6 +152,8 @@ def run_experiment(cfg:Config, # what to run
     "Train K teachers, distil the config's students on noise, and measure every variant of every model."
     t_start, started = time.perf_counter(), datetime.datetime.now().astimezone().isoformat(timespec='seconds')
     device = resolve_device(cfg.device)
+    if device.type == 'mps' and cfg.dtype == 'float64':
+        raise ConfigError("dtype='float64' is not supported on MPS: use dtype='float32', or device='cpu'")
     check_memory(cfg, device, 60_000 if digits is None else len(digits.train_y))
     digits = load_digits(cfg, device) if digits is None else digits.to(device, torch_dtype(cfg))
     K = cfg.n_models
@@ -177,7 +178,7 @@ def run_experiment(cfg:Config, # what to run
                 seconds=dict(teacher=t1 - t0, distill=t2 - t1, total=time.perf_counter() - t_start))
     return Results(config_to_dict(cfg), acc, history, meta)
 
-# %% ../nbs/06_experiment.ipynb #4a0abf2f
+# %% ../nbs/06_experiment.ipynb #02a9729d
 def _write_csv(path:Path, columns:str, rows:list):
     with open(path, 'w', newline='') as f:
         w = csv.DictWriter(f, fieldnames=columns.split())
@@ -191,7 +192,7 @@ def new_run_dir(base:str='runs', name:str=None) -> Path:
     while path.exists(): path, i = base / f'{stem}-{i}', i + 1
     return path
 
-# %% ../nbs/06_experiment.ipynb #1e60484e
+# %% ../nbs/06_experiment.ipynb #2ad31da1
 def save_results(res:Results, # what to save
                  out:str=None, # the run folder to create (must not exist); default: a new one under runs/
                  plots:bool=True) -> Path:
@@ -212,7 +213,6 @@ def save_results(res:Results, # what to save
                          acc='' if r['acc'] is None else r['acc'][k], seconds=r['seconds'])
                     for r in res.history for k, l in enumerate(r['loss'])])
         if plots:
-            import matplotlib
             from matplotlib import pyplot as plt
             for name, plot in (('curves.png', plot_history), ('variants.png', plot_variants)):
                 fig = plot(res)
@@ -229,7 +229,7 @@ def load_results(path:str) -> Results:
     d = json.loads((Path(path) / 'results.json').read_text())
     return Results(d['config'], d['accuracy'], d['history'], d['meta'])
 
-# %% ../nbs/06_experiment.ipynb #bf7f0953
+# %% ../nbs/06_experiment.ipynb #6511635e
 COLORS = {'reference': 'gray', 'teacher': 'C5', 'student-ghost': 'C4', 'student-all': 'C0',
           'cross-ghost': 'C3', 'cross-all': 'C1'}
 

@@ -5,12 +5,11 @@
 # %% auto #0
 __all__ = ['class_loss', 'distill_loss']
 
-# %% ../nbs/04_losses.ipynb #68b57b30
-import torch
+# %% ../nbs/04_losses.ipynb #9d6d95af
 import torch.nn.functional as F
 from torch import Tensor
 
-# %% ../nbs/04_losses.ipynb #18d6118f
+# %% ../nbs/04_losses.ipynb #aaef09b2
 def class_loss(logits:Tensor, # (K, B, n_out) logits, class logits first
                y:Tensor, # (K, B) digit labels
                n_classes:int=10, # how many leading logits are class logits
@@ -20,7 +19,7 @@ def class_loss(logits:Tensor, # (K, B, n_out) logits, class logits first
     ce = F.cross_entropy(logits[..., :n_classes].reshape(K * B, n_classes), y.reshape(K * B), reduction='none')
     return ce.view(K, B).mean(1)
 
-# %% ../nbs/04_losses.ipynb #82b3cbda
+# %% ../nbs/04_losses.ipynb #ecb654c5
 def distill_loss(student:Tensor, # (K, B, m) the student's logits to train
                  teacher:Tensor, # (K, B, m) the teacher's logits on the same inputs
                  temperature:float=1.0, # softmax temperature T

@@ -6,14 +6,14 @@
 __all__ = ['MLP', 'init_layers', 'n_params', 'layer_views', 'StackedMLP', 'stack_layers', 'stack_members', 'member', 'select',
            'init_stack']
 
-# %% ../nbs/03_model.ipynb #44949ae6
-import copy, math
+# %% ../nbs/03_model.ipynb #9eb21c1e
+import math
 import torch
 from torch import nn, Tensor
 from .config import Config, layer_sizes, resolve_device, torch_dtype
 from .streams import generator
 
-# %% ../nbs/03_model.ipynb #1af5f87d
+# %% ../nbs/03_model.ipynb #35f3895e
 class MLP(nn.Module):
     "The seed's network: Linear/ReLU layers of widths `sizes` on flattened images, logits out."
     def __init__(self, sizes=(784, 256, 256, 13)):
@@ -28,7 +28,7 @@ class MLP(nn.Module):
         "Logits (B, n_out) for images (B, 1, 28, 28) or (B, 784)."
         return self.net(x.flatten(1))
 
-# %% ../nbs/03_model.ipynb #b5152641
+# %% ../nbs/03_model.ipynb #d5b32e9c
 def init_layers(sizes, # layer widths, input first
                 init:str, # 'torch' or 'normal'
                 g:torch.Generator, # the model's own generator
@@ -47,7 +47,7 @@ def init_layers(sizes, # layer widths, input first
         layers.append((w, b))
     return layers
 
-# %% ../nbs/03_model.ipynb #08e71cb1
+# %% ../nbs/03_model.ipynb #af098d37
 def n_params(sizes) -> int:
     "Parameters of one MLP with layer widths `sizes`."
     return sum(i * o + o for i, o in zip(sizes, sizes[1:]))
@@ -61,7 +61,7 @@ def layer_views(flat:Tensor, n_models:int, sizes) -> list:
         out.append((w, b))
     return out
 
-# %% ../nbs/03_model.ipynb #67b1b2d6
+# %% ../nbs/03_model.ipynb #864f2f63
 class StackedMLP(nn.Module):
     "K independent MLPs as stacked weights in one flat parameter: layer l is weight (K, in, out), bias (K, out)."
     def __init__(self, n_models:int, sizes):
@@ -92,7 +92,7 @@ class StackedMLP(nn.Module):
 
     def __repr__(self): return f"StackedMLP(n_models={self.n_models}, sizes={self.sizes})"
 
-# %% ../nbs/03_model.ipynb #8cc09dab
+# %% ../nbs/03_model.ipynb #d577e496
 def _linears(mlp:MLP) -> list: return [m for m in mlp.net if isinstance(m, nn.Linear)]
 
 def stack_layers(per_model:list, sizes) -> StackedMLP:
@@ -125,7 +125,7 @@ def select(stack:StackedMLP, idx) -> StackedMLP:
         for (w, b), (sw, sb) in zip(out.layers(), stack.layers()): w.copy_(sw[idx]); b.copy_(sb[idx])
     return out
 
-# %% ../nbs/03_model.ipynb #d23391a8
+# %% ../nbs/03_model.ipynb #475fd711
 def init_stack(cfg:Config, # sizes, init and seed come from here
                stream:str='init', # which initialisation: 'init' (teacher, students, reference) or another name
                models=None, # model indices (default: range(cfg.n_models))

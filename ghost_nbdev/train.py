@@ -4,11 +4,11 @@
 
 # %% auto #0
 __all__ = ['progress_mode', 'Progress', 'accuracy', 'accuracy_mlp', 'train_teacher_reference', 'distill_reference', 'forward',
-           'backward', 'class_loss_grad', 'distill_loss_grad', 'adam', 'teacher_step', 'train_teacher', 'distill_step',
-           'distill', 'engine_vs_reference']
+           'backward', 'class_loss_grad', 'distill_loss_grad', 'matmul_precision', 'adam', 'teacher_step',
+           'train_teacher', 'distill_step', 'distill', 'engine_vs_reference']
 
-# %% ../nbs/05_train.ipynb #3c8e2b32
-import math, sys, time
+# %% ../nbs/05_train.ipynb #3a3e5ee1
+import contextlib, sys, time
 import torch
 import torch.nn.functional as F
 from torch import Tensor
@@ -17,19 +17,17 @@ from fastprogress.core import IN_NOTEBOOK
 from .config import Config, STUDENT_KINDS, N_PIXELS, logit_slice, torch_dtype
 from .streams import NoiseMaker
 from .data import Digits, batch_slices, digit_order, noise_plan, noise_batch
-from .model import MLP, StackedMLP, init_stack, member, stack_members, select
-from .losses import class_loss, distill_loss
+from .model import MLP, StackedMLP, init_stack, member, select
 
-# %% ../nbs/05_train.ipynb #d007c5ad
+# %% ../nbs/05_train.ipynb #90787084
 def progress_mode(mode=None) -> str:
     "'bar' (fastprogress), 'lines' (plain table rows) or 'silent'; `None` picks 'bar' where a person watches."
     if mode in ('bar', 'lines', 'silent'): return mode
-    if mode is True: return 'bar' if IN_NOTEBOOK or sys.stdout.isatty() else 'lines'
+    if mode is None or mode is True: return 'bar' if IN_NOTEBOOK or sys.stdout.isatty() else 'lines'
     if mode is False: return 'silent'
-    if mode is None: return 'bar' if IN_NOTEBOOK or sys.stdout.isatty() else 'lines'
     raise ValueError(f"progress must be None, True, False, 'bar', 'lines' or 'silent', got {mode!r}")
 
-# %% ../nbs/05_train.ipynb #750669a5
+# %% ../nbs/05_train.ipynb #3f48d528
 class Progress:
     "Shows one training phase: an epoch table, with fastprogress bars in a notebook or terminal."
     def __init__(self, title:str, columns:list, mode=None):
@@ -37,14 +35,13 @@ class Progress:
         self.widths = [max(len(c), 8) for c in self.columns]
 
     def epochs(self, n:int):
-        "Iterate over `n` epochs, showing the overall bar and the table header."
+        "Iterate over `n` epochs, showing what runs where, the overall bar and the table header."
+        if self.mode != 'silent': print(self.title, flush=True)
         if self.mode == 'bar' and n > 0:
             self.mb = master_bar(range(n))
             self.mb.write(self.columns, table=True)
             return self.mb
-        if self.mode != 'silent':
-            print(self.title)
-            if n > 0: print(self._line(self.columns))
+        if self.mode == 'lines' and n > 0: print(self._line(self.columns))
         return range(n)
 
     def batches(self, seq):
@@ -59,7 +56,7 @@ class Progress:
 
     def _line(self, cells): return '  '.join(c.ljust(w) for c, w in zip(cells, self.widths))
 
-# %% ../nbs/05_train.ipynb #2600f3a4
+# %% ../nbs/05_train.ipynb #576f52c0
 @torch.no_grad()
 def accuracy(stack:StackedMLP, # K models
              x:Tensor, # (N, 784) images, the same for every model
@@ -83,7 +80,7 @@ def _evaluate(cfg:Config, epoch:int, n_epochs:int) -> bool:
     "Evaluate after this (1-based) epoch? Every `eval_every` epochs, and always after the last."
     return epoch == n_epochs or (cfg.eval_every > 0 and epoch % cfg.eval_every == 0)
 
-# %% ../nbs/05_train.ipynb #d97327d0
+# %% ../nbs/05_train.ipynb #984c9b90
 def train_teacher_reference(model:MLP, # trained in place
                             digits:Digits, cfg:Config,
                             model_index:int=0, # whose data order to use
@@ -106,7 +103,7 @@ def train_teacher_reference(model:MLP, # trained in place
         history.append(dict(epoch=epoch + 1, loss=total / n, acc=acc))
     return history
 
-# %% ../nbs/05_train.ipynb #1eb7898c
+# %% ../nbs/05_train.ipynb #c728935e
 def distill_reference(student:MLP, # trained in place
                       teacher:MLP, # frozen
                       digits:Digits, # only its test set is used, to measure accuracy
@@ -134,7 +131,7 @@ def distill_reference(student:MLP, # trained in place
         history.append(dict(epoch=epoch + 1, loss=total / idx.shape[1], acc=acc))
     return history
 
-# %% ../nbs/05_train.ipynb #b8e99644
+# %% ../nbs/05_train.ipynb #bf45c094
 def forward(layers:list, # [(W (K, in, out), b (K, out)), ...] from `StackedMLP.layers`
             x:Tensor, # (K, B, in)
             acts:list=None, # if a list, the hidden activations are appended to it
@@ -163,7 +160,7 @@ def backward(layers:list, # the weights used in `forward`
         if l > 0:  # the input images need no gradient
             dz = torch.ops.aten.threshold_backward(torch.bmm(dz, layers[l][0].transpose(1, 2)), inputs[l], 0)
 
-# %% ../nbs/05_train.ipynb #e2cdbd8e
+# %% ../nbs/05_train.ipynb #556a0220
 def class_loss_grad(z:Tensor, # (K, B, n_out) logits
                     y:Tensor, # (K, B) labels
                     n_classes:int=10) -> tuple:
@@ -189,14 +186,23 @@ def distill_loss_grad(z:Tensor, # (K, B, n_out) student logits
     dz[..., sl] = log_ps.exp_().sub_(pt).mul_(T / B)
     return loss, dz
 
-# %% ../nbs/05_train.ipynb #6ec87dcd
+# %% ../nbs/05_train.ipynb #3d1d7ca2
+@contextlib.contextmanager
+def matmul_precision(cfg:Config):
+    "Within the block, CUDA float32 matmuls use TF32 if and only if `cfg.precision == 'tf32'`."
+    old = torch.backends.cuda.matmul.allow_tf32
+    torch.backends.cuda.matmul.allow_tf32 = cfg.precision == 'tf32'
+    try: yield
+    finally: torch.backends.cuda.matmul.allow_tf32 = old
+
+# %% ../nbs/05_train.ipynb #980a1004
 def adam(params:list, cfg:Config) -> torch.optim.Adam:
     "Adam with the config's learning rate over flat parameters, fused where supported."
     for p in params: p.grad = torch.zeros_like(p)  # the engine writes gradients into these buffers
     try: return torch.optim.Adam(params, lr=cfg.lr, fused=True)
     except (RuntimeError, ValueError): return torch.optim.Adam(params, lr=cfg.lr, foreach=True)
 
-# %% ../nbs/05_train.ipynb #d0b8cf9a
+# %% ../nbs/05_train.ipynb #a3f7cbe8
 def teacher_step(layers:list, grads:list, opt, x:Tensor, y:Tensor, n_classes:int) -> Tensor:
     "One Adam step of K teachers on digits x (K, B, 784) with labels y (K, B); returns each model's loss."
     acts = []
@@ -205,14 +211,14 @@ def teacher_step(layers:list, grads:list, opt, x:Tensor, y:Tensor, n_classes:int
     opt.step()
     return loss
 
-# %% ../nbs/05_train.ipynb #d485e052
+# %% ../nbs/05_train.ipynb #e1fb9965
 def _mean(t:Tensor) -> float: return t.double().mean().item()
 
 def _epoch_row(phase, epoch, name, loss, acc, seconds) -> dict:
     return dict(phase=phase, epoch=epoch, model=name, loss=loss.tolist(),
                 acc=None if acc is None else acc.tolist(), seconds=seconds)
 
-# %% ../nbs/05_train.ipynb #1161e980
+# %% ../nbs/05_train.ipynb #5d1e430c
 @torch.no_grad()
 def train_teacher(teacher:StackedMLP, # K teachers, trained in place
                   digits:Digits, cfg:Config,
@@ -230,24 +236,25 @@ def train_teacher(teacher:StackedMLP, # K teachers, trained in place
     show = Progress(f'teacher: {K} model(s), {cfg.teacher_epochs} epochs of {n:,} digits, on {dev}',
                     ['epoch', 'loss', 'test acc', 'seconds'], progress)
     history = []
-    for epoch in show.epochs(cfg.teacher_epochs):
-        t0 = time.perf_counter()
-        order = digit_order(cfg, epoch, models, n, dev)
-        total = torch.zeros(K, dtype=torch.float64, device=dev)
-        for s in show.batches(batch_slices(n, cfg.batch_size)):
-            idx = order[:, s].reshape(-1)
-            x = torch.index_select(digits.train_x, 0, idx, out=xbuf[:len(idx)]).view(K, -1, D)
-            y = torch.index_select(digits.train_y, 0, idx, out=ybuf[:len(idx)]).view(K, -1)
-            total += teacher_step(layers, grads, opt, x, y, cfg.n_classes) * x.shape[1]
-        acc = accuracy(teacher, digits.test_x, digits.test_y, cfg.n_classes) \
-              if _evaluate(cfg, epoch + 1, cfg.teacher_epochs) else None
-        row = _epoch_row('teacher', epoch + 1, 'teacher', total / n, acc, time.perf_counter() - t0)
-        history.append(row)
-        show.row([epoch + 1, _mean(total / n), '-' if acc is None else _mean(acc), f"{row['seconds']:.1f}"])
+    with matmul_precision(cfg):
+        for epoch in show.epochs(cfg.teacher_epochs):
+            t0 = time.perf_counter()
+            order = digit_order(cfg, epoch, models, n, dev)
+            total = torch.zeros(K, dtype=torch.float64, device=dev)
+            for s in show.batches(batch_slices(n, cfg.batch_size)):
+                idx = order[:, s].reshape(-1)
+                x = torch.index_select(digits.train_x, 0, idx, out=xbuf[:len(idx)]).view(K, -1, D)
+                y = torch.index_select(digits.train_y, 0, idx, out=ybuf[:len(idx)]).view(K, -1)
+                total += teacher_step(layers, grads, opt, x, y, cfg.n_classes) * x.shape[1]
+            acc = accuracy(teacher, digits.test_x, digits.test_y, cfg.n_classes) \
+                  if _evaluate(cfg, epoch + 1, cfg.teacher_epochs) else None
+            row = _epoch_row('teacher', epoch + 1, 'teacher', total / n, acc, time.perf_counter() - t0)
+            history.append(row)
+            show.row([epoch + 1, _mean(total / n), '-' if acc is None else _mean(acc), f"{row['seconds']:.1f}"])
     teacher.flat.grad = None  # Adam's state goes with `opt`; the gradient buffer is not needed either
     return history
 
-# %% ../nbs/05_train.ipynb #f7e864c6
+# %% ../nbs/05_train.ipynb #01c023db
 def distill_step(students:dict, # {kind: (layers, grads, logit slice)}
                  teacher_layers:list, opt, x:Tensor, temperature:float) -> dict:
     "One Adam step of every student on the noise batch x (K, B, 784); returns each kind's per-model loss."
@@ -260,7 +267,7 @@ def distill_step(students:dict, # {kind: (layers, grads, logit slice)}
     opt.step()
     return losses
 
-# %% ../nbs/05_train.ipynb #a60533ab
+# %% ../nbs/05_train.ipynb #efec2cd3
 @torch.no_grad()
 def distill(students:dict, # {kind: StackedMLP of K students}, trained in place; kinds from STUDENT_KINDS
             teacher:StackedMLP, # K frozen teachers
@@ -279,25 +286,26 @@ def distill(students:dict, # {kind: StackedMLP of K students}, trained in place;
     show = Progress(f"distillation: {', '.join(names)}, {K} model(s), {cfg.student_epochs} epochs "
                     f"of {cfg.noise} noise, on {dev}", cols, progress)
     make_noise, history = NoiseMaker(N_PIXELS, dtype), []
-    for epoch in show.epochs(cfg.student_epochs):
-        t0 = time.perf_counter()
-        keys, idx = noise_plan(cfg, epoch, models, len(digits.train_y), dev)
-        totals = {k: torch.zeros(K, dtype=torch.float64, device=dev) for k in names}
-        for s in show.batches(batch_slices(idx.shape[1], cfg.batch_size)):
-            x = make_noise(keys, idx[:, s])
-            for k, loss in distill_step(state, t_layers, opt, x, cfg.temperature).items(): totals[k] += loss * x.shape[1]
-        evaluate = _evaluate(cfg, epoch + 1, cfg.student_epochs)
-        seconds, cells = time.perf_counter() - t0, [epoch + 1]
-        for k in names:
-            acc = accuracy(students[k], digits.test_x, digits.test_y, cfg.n_classes) if evaluate else None
-            loss = totals[k] / idx.shape[1]
-            history.append(_epoch_row('distill', epoch + 1, k, loss, acc, seconds))
-            cells += [_mean(loss), '-' if acc is None else _mean(acc)]
-        show.row(cells + [f'{time.perf_counter() - t0:.1f}'])
+    with matmul_precision(cfg):
+        for epoch in show.epochs(cfg.student_epochs):
+            t0 = time.perf_counter()
+            keys, idx = noise_plan(cfg, epoch, models, len(digits.train_y), dev)
+            totals = {k: torch.zeros(K, dtype=torch.float64, device=dev) for k in names}
+            for s in show.batches(batch_slices(idx.shape[1], cfg.batch_size)):
+                x = make_noise(keys, idx[:, s])
+                for k, loss in distill_step(state, t_layers, opt, x, cfg.temperature).items(): totals[k] += loss * x.shape[1]
+            evaluate = _evaluate(cfg, epoch + 1, cfg.student_epochs)
+            seconds, cells = time.perf_counter() - t0, [epoch + 1]
+            for k in names:
+                acc = accuracy(students[k], digits.test_x, digits.test_y, cfg.n_classes) if evaluate else None
+                loss = totals[k] / idx.shape[1]
+                history.append(_epoch_row('distill', epoch + 1, k, loss, acc, seconds))
+                cells += [_mean(loss), '-' if acc is None else _mean(acc)]
+            show.row(cells + [f'{time.perf_counter() - t0:.1f}'])
     for s in students.values(): s.flat.grad = None
     return history
 
-# %% ../nbs/05_train.ipynb #f7c495b3
+# %% ../nbs/05_train.ipynb #7ca86b68
 def engine_vs_reference(cfg:Config, # n_models, students and dtype are taken from here
                         digits:Digits) -> dict:
     "Largest |difference| between engine and reference-loop weights, for the teachers and each student kind."

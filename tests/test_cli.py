@@ -1,6 +1,5 @@
 "The console script end to end on real MNIST: output, saved files, reproducibility and one-line errors."
-import csv, json, os, subprocess, sys
-from pathlib import Path
+import csv, json, os, subprocess
 import pytest
 
 SHORT = ['--teacher-epochs', '1', '--student-epochs', '1', '--device', 'cpu']

@@ -1,7 +1,5 @@
 "MNIST: checksums, damaged files, the PyPI mirror path, safe unpickling, exact normalisation, noise."
-import io, os, pickle, zipfile, shutil
-from pathlib import Path
-import numpy as np
+import io, os, pickle
 import pytest, torch
 from ghost_nbdev.config import Config
 from ghost_nbdev.data import (DataError, MNIST_FILES, MIRROR, check_mnist, copy_mnist, fetch_mnist, load_digits,

@@ -1,10 +1,10 @@
 "Experiments: the six variants, statistics, cross-model pairing, memory checks, saving."
-import json, math
+import math
 import pytest, torch
 from ghost_nbdev.config import Config, ConfigError, preset
 from ghost_nbdev.experiment import (run_experiment, save_results, load_results, mean_ci, check_memory,
                                     estimate_memory, cross_init, VARIANTS)
-from ghost_nbdev.model import init_stack, member
+from ghost_nbdev.model import init_stack
 
 def test_six_variants_and_per_model_independence(digits):
     small = digits.subset(4_096)
