@@ -20,6 +20,7 @@ BAD = [
     (dict(n_models=1.5), 'n_models must be int'),
     (dict(noise='gauss'), 'noise'),
     (dict(pool_size=0), 'pool_size'),
+    (dict(pool_size=10**7), 'distinct images'),
     (dict(init='xavier'), 'init'),
     (dict(students=('teacher',)), 'unknown student'),
     (dict(students=('student-ghost', 'student-ghost')), 'once'),
