@@ -54,7 +54,7 @@ def mean_ci(values, # one accuracy per model
         lo, hi = torch.quantile(means, torch.tensor([0.025, 0.975], dtype=torch.float64)).tolist()
     return dict(n=n, mean=mean, std=std, ci95=1.96 * std / math.sqrt(n), boot_lo=lo, boot_hi=hi)
 
-# %% ../nbs/06_experiment.ipynb #59ea71d2
+# %% ../nbs/06_experiment.ipynb #6847003c
 @dataclass
 class Results:
     "Everything an experiment produced: config, final accuracies per variant and model, history, provenance."
@@ -71,13 +71,14 @@ class Results:
         return [dict(variant=v, label=VARIANTS[v], **mean_ci(a, seed=self.config['seed']))
                 for v, a in self.accuracy.items()]
 
+    def _cells(self, name:str, empty:str) -> list:
+        "One list of formatted cells per variant: `name` ('variant' or 'label'), models, mean, CI, bootstrap CI."
+        return [[r[name], str(r['n']), f"{r['mean']:.4f}", empty if r['ci95'] is None else f"{r['ci95']:.4f}",
+                 empty if r['boot_lo'] is None else f"[{r['boot_lo']:.4f}, {r['boot_hi']:.4f}]"] for r in self.summary()]
+
     def table(self) -> str:
         "The summary as an aligned text table."
-        rows = [['variant', 'models', 'mean acc', '± 95% CI', 'bootstrap 95% CI']]
-        for r in self.summary():
-            ci = '-' if r['ci95'] is None else f"{r['ci95']:.4f}"
-            boot = '-' if r['boot_lo'] is None else f"[{r['boot_lo']:.4f}, {r['boot_hi']:.4f}]"
-            rows.append([r['variant'], str(r['n']), f"{r['mean']:.4f}", ci, boot])
+        rows = [['variant', 'models', 'mean acc', '± 95% CI', 'bootstrap 95% CI'], *self._cells('variant', '-')]
         w = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
         return '\n'.join('  '.join(c.ljust(wi) for c, wi in zip(r, w)).rstrip() for r in rows)
 
@@ -86,10 +87,7 @@ class Results:
         head = (f"**{self.config['n_models']} model(s)** on `{m['device']}` ({m['device_name']}), "
                 f"{m['seconds']['total']:.1f} s\n\n")
         rows = ['| variant | models | mean accuracy | ± 95% CI | bootstrap 95% CI |', '|---|---|---|---|---|']
-        for r in self.summary():
-            ci = '' if r['ci95'] is None else f"{r['ci95']:.4f}"
-            boot = '' if r['boot_lo'] is None else f"[{r['boot_lo']:.4f}, {r['boot_hi']:.4f}]"
-            rows.append(f"| {r['label']} | {r['n']} | {r['mean']:.4f} | {ci} | {boot} |")
+        rows += ['| ' + ' | '.join(c) + ' |' for c in self._cells('label', '')]
         return head + '\n'.join(rows)
 
 # %% ../nbs/06_experiment.ipynb #9054ef1f

@@ -191,23 +191,27 @@ def build_readme(dest:str='.') -> Path:
     readme.write_text(body.strip() + '\n')
     return readme
 
-# %% ../nbs/10_site.ipynb #b9063fbf
+# %% ../nbs/10_site.ipynb #769eb037
 def _tree(root:Path) -> dict:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob('*')) if p.is_file()}
 
+def _differ(a:dict, b:dict) -> list: return sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+
 def stale_files(built:Path, committed:Path) -> list:
     "Files that differ between two folders (added, removed or changed)."
-    a, b = _tree(built), _tree(committed)
-    return sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+    return _differ(_tree(built), _tree(committed))
+
+def _readme_files(root:Path) -> dict:
+    readme = root / 'README.md'
+    return ({'README.md': readme.read_bytes()} if readme.exists() else {}) | \
+           {f'README_files/{k}': v for k, v in _tree(root / 'README_files').items()}
 
 def check_current(root:str='.') -> list:
     "Rebuild README and site in scratch folders; problems (as lines) where the committed ones are stale."
     cfg, root, problems = _nbdev_config(), Path(root), []
     with tempfile.TemporaryDirectory() as tmp:
         build_readme(tmp)
-        a, b = _tree(Path(tmp)), {**({'README.md': (root / 'README.md').read_bytes()} if (root / 'README.md').exists() else {}),
-                                   **{f'README_files/{k}': v for k, v in (_tree(root / 'README_files') if (root / 'README_files').exists() else {}).items()}}
-        bad = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+        bad = _differ(_readme_files(Path(tmp)), _readme_files(root))
         if bad: problems.append(f"README is not what nbs/{cfg.readme_nb} makes now ({', '.join(bad[:5])}): run `make readme` and commit")
         site = build_site(Path(tmp) / 'site')
         bad = stale_files(site, root / cfg.doc_path.name)

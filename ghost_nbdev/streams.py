@@ -67,7 +67,7 @@ def hash_bits(keys:Tensor, counters:Tensor) -> Tensor:
     h = torch.empty(counters.shape, dtype=torch.int32, device=counters.device)
     return hash_bits_(keys, h.copy_(counters))
 
-# %% ../nbs/01_streams.ipynb #9cdfb5f2
+# %% ../nbs/01_streams.ipynb #c521bbc2
 def noise_images(keys:Tensor, # (K, 2) int32, one key per model
                  idx:Tensor, # (K, B) image indices within each model's stream
                  n_pixels:int=784, dtype=torch.float32,
@@ -88,7 +88,7 @@ class NoiseMaker:
     def __init__(self, n_pixels:int=784, dtype=torch.float32,
                  chunk:int=None, # pixels hashed per pass; default 2**20 on a CPU (stays in cache), 2**24 elsewhere
                 ):
-        self.n_pixels, self.dtype, self.chunk, self.bufs = n_pixels, dtype, chunk, {}
+        self.n_pixels, self.dtype, self.chunk, self.bufs, self._rows = n_pixels, dtype, chunk, {}, (None, 0, None)
 
     def _buf(self, name, n, dtype, device):
         b = self.bufs.get(name)
@@ -103,7 +103,9 @@ class NoiseMaker:
         chunk = self.chunk or (2**20 if dev.type == 'cpu' else 2**24)
         rows = max(1, min(K * B, chunk // P))  # images per pass
         h, tmp = (self._buf(n, rows * P, torch.int32, dev).view(rows, 1, P) for n in ('h', 'tmp'))
-        row_keys = keys.to(dev).repeat_interleave(B, 0)  # every image is a one-image "model" with its own key
+        if self._rows[0] is not keys or self._rows[1] != B:  # the keys change once an epoch, not every step
+            self._rows = (keys, B, keys.to(dev).repeat_interleave(B, 0))  # every image a one-image "model"
+        row_keys = self._rows[2]
         row_idx = idx.reshape(K * B, 1)
         for r in range(0, K * B, rows):
             m = min(rows, K * B - r)
