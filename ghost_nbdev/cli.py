@@ -9,7 +9,6 @@ __all__ = ['COMMANDS', 'add_config_flags', 'config_from_args', 'run_parser', 'ru
 # %% ../nbs/11_cli.ipynb #2dc7c50c
 import argparse, sys, traceback, warnings
 from dataclasses import fields
-from pathlib import Path
 from fastcore.docments import docments
 from fastcore.script import Param
 from .config import Config, ConfigError, PRESETS, preset

@@ -10,9 +10,8 @@ __all__ = ['DATA_ROOT', 'DATASETS', 'MIRROR', 'MNIST', 'DEBIAN_PACKAGE', 'FASHIO
 
 # %% ../nbs/01_data.ipynb #5bad42ad
 import contextlib, gzip, hashlib, io, math, os, pickle, struct, subprocess, sys, tempfile, zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 import numpy as np
 import torch
 from torch import Tensor

@@ -6,7 +6,7 @@
 __all__ = ['check_reachable', 'SweepFailed', 'RayExecutor']
 
 # %% ../nbs/13_distributed.ipynb #3d4e5f60
-import os, socket, time
+import os, socket
 from urllib.parse import urlparse
 import torch
 from .config import ConfigError

@@ -10,7 +10,7 @@ __all__ = ['MLP', 'init_layers', 'n_params', 'layer_views', 'forward', 'StackedM
 import math
 import torch
 from torch import nn, Tensor
-from .config import Config, StudentSpec, layer_sizes, resolve_device, shared_layers, student_spec, torch_dtype
+from .config import Config, layer_sizes, resolve_device, shared_layers, student_spec, torch_dtype
 from .streams import generator
 
 # %% ../nbs/02_model.ipynb #35f3895e

@@ -8,7 +8,7 @@ __all__ = ['accuracy_mlp', 'make_optimizer', 'trainable', 'train_teacher_referen
 # %% ../nbs/04_reference.ipynb #01ec753c
 import torch
 from torch import Tensor
-from .config import Config, student_spec, teacher_layers, noise_spec, torch_dtype
+from .config import Config, student_spec, teacher_layers, noise_spec
 from .data import Data, batch_slices
 from .model import MLP
 from .losses import class_loss, LOSSES

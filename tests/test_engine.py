@@ -1,7 +1,7 @@
 "The engine computes what the reference loops compute, for every knob; an ensemble is exactly its members trained alone."
 import pytest, torch
 from ghost_nbdev.config import Config, preset
-from ghost_nbdev.model import init_stack, select, member
+from ghost_nbdev.model import init_stack, select
 from ghost_nbdev.engine import DivergedError, train_teacher, engine_vs_reference
 from ghost_nbdev.experiment import train_teachers, student_inits, distil_students
 
