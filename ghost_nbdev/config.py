@@ -16,7 +16,7 @@ import torch
 from .data import DATASETS, DATA_ROOT
 from .streams import NOISES, NoiseSpec
 from .losses import LOSSES
-from .metrics import METRICS
+from .metrics import METRICS, size_pairs
 
 # %% ../nbs/00_config.ipynb #f11fa5a3
 DEVICE_ENV = 'GHOST_DEVICE'  # environment variable that refines device='auto'
@@ -121,14 +121,8 @@ def noise_spec(cfg) -> NoiseSpec:
 
 # %% ../nbs/00_config.ipynb #1d7e4c2b
 def layer_pairs(cfg) -> list:
-    "(student layer, teacher layer) pairs of the same shape and place, the only ones that can share an init."
-    ts, ss = layer_sizes(cfg), student_sizes(cfg)
-    Lt, Ls = len(ts) - 1, len(ss) - 1
-    pairs = []
-    for l in range(1, Ls + 1):
-        t = Lt if l == Ls else l  # the output layer pairs with the output layer, hidden with hidden
-        if (l == Ls or l < Lt) and (ss[l - 1], ss[l]) == (ts[t - 1], ts[t]): pairs.append((l, t))
-    return pairs
+    "(student layer, teacher layer) pairs of the same shape and place (`size_pairs`), the only ones that can share an init."
+    return size_pairs(student_sizes(cfg), layer_sizes(cfg))
 
 def shared_layers(cfg) -> list:
     "The (student layer, teacher layer) pairs whose initialisation the `share` knob hands to the students."

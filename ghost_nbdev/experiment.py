@@ -5,8 +5,9 @@
 # %% auto #0
 __all__ = ['VARIANTS', 'PAPER', 'COLORS', 'variants', 'train_teachers', 'student_inits', 'tracks_for', 'distil_students',
            'evaluate', 'mean_ci', 'Results', 'estimate_memory', 'free_memory', 'check_memory', 'prepare', 'run_meta',
-           'final_metrics', 'run_experiment', 'new_run_dir', 'RunFolderError', 'RunFolder', 'model_rows',
-           'history_rows', 'write_results', 'save_results', 'load_results', 'plot_history', 'plot_variants']
+           'final_metrics', 'collect_metrics', 'run_experiment', 'new_run_dir', 'RunFolderError', 'RunFolder',
+           'model_rows', 'history_rows', 'write_results', 'save_results', 'load_results', 'plot_history',
+           'plot_variants']
 
 # %% ../nbs/08_experiment.ipynb #057de669
 import csv, datetime, json, math, os, platform, shutil, socket, tempfile, time
@@ -222,6 +223,21 @@ def final_metrics(history:list, kind:str, epochs:int):
     first = next((r['metrics'] for r in rows if r['epoch'] == 0), {})
     return {**rows[-1]['metrics'], **first}
 
+def collect_metrics(cfg:Config, data:Data,
+                    init:StackedMLP, # the teachers' initialisation (the reference)
+                    teacher:StackedMLP, # the trained teachers
+                    inits:dict, # {student kind: its initialisation}
+                    students:dict, # {student kind: the trained students}
+                    history:list, # the students' distillation history
+                   ) -> dict:
+    "{variant: {metric column: K values}}: the students' as measured after their last epoch, the rest measured now."
+    stacks = {'reference': init, 'teacher': teacher, **students}
+    own = {**inits, 'teacher': init} if needs_init(cfg.metrics) else {}  # the students were trained in place otherwise
+    done = {k: m for k in students if (m := final_metrics(history, k, cfg.student_epochs))}
+    todo = {v: stacks[v] for v in variants(cfg) if v not in done}
+    metrics = {**evaluate(cfg, data, todo, teacher, init, own), **done}
+    return {v: metrics[v] for v in variants(cfg)}
+
 def run_experiment(cfg:Config, # what to run
                    data:Data=None, # the dataset on the device (default: load, and if need be fetch, and verify it)
                    progress=None, # see `progress_mode`
@@ -234,12 +250,7 @@ def run_experiment(cfg:Config, # what to run
     inits = student_inits(cfg, init)
     students, h = distil_students(cfg, teacher, inits, data, progress=progress, teacher_init=init)
     t2 = time.perf_counter()
-    stacks = {'reference': init, 'teacher': teacher, **students}
-    inits = {**inits, 'teacher': init} if needs_init(cfg.metrics) else {}  # trained in place otherwise
-    done = {k: m for k in students if (m := final_metrics(h, k, cfg.student_epochs))}  # measured after the last epoch
-    todo = {v: stacks[v] for v in variants(cfg) if v not in done}
-    metrics = {**evaluate(cfg, data, todo, teacher, init, inits), **done}
-    metrics = {v: metrics[v] for v in variants(cfg)}
+    metrics = collect_metrics(cfg, data, init, teacher, inits, students, h)
     seconds = dict(teacher=t1 - t_start, distill=t2 - t1, total=time.perf_counter() - t_start)
     return Results(config_to_dict(cfg), metrics, history + h, run_meta(device, data, started, seconds))
 

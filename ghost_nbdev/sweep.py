@@ -15,11 +15,11 @@ from pathlib import Path
 import pandas as pd
 from .config import Config, ConfigError, config_to_dict, preset, resolve_device, small_scale, scaled
 from .data import Data
-from .metrics import Probe, needs_init
+from .metrics import Probe
 from .engine import distill
-from .experiment import (Results, RunFolder, VARIANTS, COLORS, check_memory, evaluate, load_results, mean_ci,
-                                    final_metrics, new_run_dir, prepare, run_meta, student_inits, tracks_for,
-                                    train_teachers, variants, write_results, _now)
+from .experiment import (Results, RunFolder, VARIANTS, COLORS, check_memory, collect_metrics, load_results,
+                                    mean_ci, new_run_dir, prepare, run_meta, student_inits, tracks_for, train_teachers,
+                                    write_results, _now)
 
 # %% ../nbs/09_sweep.ipynb #708192a3
 NOT_SWEPT = ('device', 'data_root', 'preset')
@@ -143,12 +143,7 @@ def run_group(group:list, # [(index, values, config)] of cells with one teacher 
             for i, values, c in chunk:
                 mine = {t.name.split('/', 1)[1]: t.stack for t in tracks if t.name.split('/', 1)[0] == str(i)}
                 h = [{**r, 'kind': r['kind'].split('/', 1)[1]} for r in hist if r['kind'].split('/', 1)[0] == str(i)]
-                stacks = {'reference': init, 'teacher': teacher, **mine}
-                own = {**inits[i], 'teacher': init} if needs_init(c.metrics) else {}
-                done = {k: m for k in mine if (m := final_metrics(h, k, c.student_epochs))}
-                todo = {v: stacks[v] for v in variants(c) if v not in done}
-                metrics = {**evaluate(c, data, todo, teacher, init, own), **done}
-                metrics = {v: metrics[v] for v in variants(c)}
+                metrics = collect_metrics(c, data, init, teacher, inits[i], mine, h)
                 seconds = dict(teacher=t_teacher, distill=t_pass, total=time.perf_counter() - t_start)
                 meta = run_meta(device, data, started, seconds)
                 meta['sweep'] = dict(cells_sharing_teachers=len(group), cells_sharing_pass=len(chunk), values=values)
