@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['NOT_SWEPT', 'TRACK_FIELDS', 'PASS_FIELDS', 'EXECUTORS', 'STUDIES', 'NOISE_GRID', 'parse_value', 'parse_grid',
            'describe', 'cells', 'teacher_key', 'pass_key', 'groups', 'run_group', 'open_sweep', 'cell_dir', 'cell_done',
-           'save_cell', 'build_table', 'summarize', 'load_sweep', 'plot_sweep', 'LocalExecutor', 'get_executor',
-           'finish_sweep', 'sweep', 'study', 'load_cells', 'study_base', 'study_markdown']
+           'save_cell', 'load_cells', 'build_table', 'summarize', 'load_sweep', 'plot_sweep', 'LocalExecutor',
+           'get_executor', 'finish_sweep', 'sweep', 'study', 'study_base', 'study_markdown']
 
 # %% ../nbs/09_sweep.ipynb #4d5e6f70
 import itertools, json, os, tempfile, time
@@ -192,12 +192,17 @@ def _cell_rows(i:int, res:Results) -> list:
     return [dict(cell=i, **fields_, variant=v, model=k, metric=c, value=x)
             for v, m in res.metrics.items() for c, vals in m.items() for k, x in enumerate(vals)]
 
+def load_cells(out) -> dict:
+    "{cell index: Results} of every finished cell of the sweep folder `out`, histories included."
+    if not (Path(out) / 'sweep.json').exists():
+        raise FileNotFoundError(f"{out} is not a sweep folder (no sweep.json): run the sweep or study first, "
+                                f"or pass the folder `sweep` wrote")
+    return {int(d.name.split('-')[1]): load_results(d) for d in sorted((Path(out) / 'cells').glob('cell-*'))
+            if (d / 'results.json').exists()}
+
 def build_table(out) -> pd.DataFrame:
     "The tidy table of every finished cell of the sweep folder `out`."
-    rows = []
-    for d in sorted((Path(out) / 'cells').glob('cell-*')):
-        if (d / 'results.json').exists(): rows += _cell_rows(int(d.name.split('-')[1]), load_results(d))
-    return pd.DataFrame(rows)
+    return pd.DataFrame([row for i, res in load_cells(out).items() for row in _cell_rows(i, res)])
 
 def summarize(table:pd.DataFrame, by:list) -> pd.DataFrame:
     "Mean and 95% intervals of `value` over models, per combination of the columns `by`."
@@ -331,14 +336,6 @@ def study(name:str, # the study's folder under `root`
     table = sweep(scaled(cfg), grid, out=out, **kwargs)
     table.attrs['folder'] = str(out)  # where its cells' full results are: `load_cells`
     return table
-
-def load_cells(out) -> dict:
-    "{cell index: Results} of every finished cell of the sweep folder `out`, histories included."
-    if not (Path(out) / 'sweep.json').exists():
-        raise FileNotFoundError(f"{out} is not a sweep folder (no sweep.json): run the sweep or study first, "
-                                f"or pass the folder `sweep` wrote")
-    return {int(d.name.split('-')[1]): load_results(d) for d in sorted((Path(out) / 'cells').glob('cell-*'))
-            if (d / 'results.json').exists()}
 
 # %% ../nbs/09_sweep.ipynb #1b2c3d4f
 def study_base(**overrides) -> Config:
