@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PY ?= python
 NBS := $(wildcard nbs/*.ipynb)
 
-.PHONY: help install data browser sync check-sync notebooks gpu-notebooks readme docs check-docs test test-fast bench bench-ensemble bench-gpu
+.PHONY: help install data browser sync check-sync check-order notebooks gpu-notebooks readme docs check-docs test test-fast bench bench-ensemble bench-gpu
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ check-sync:  ## fail if the modules are not what the notebooks export, or a note
 	  echo "check-sync: nbdev_export/nbdev_clean changed ghost_nbdev/ or nbs/: the package was edited by hand or a notebook was not exported/cleaned; review 'git diff' and commit"; exit 1; \
 	else echo "check-sync: modules match the notebooks, notebooks are clean"; fi
 
+check-order:  ## fail if a notebook uses what a later notebook defines, or the package reaches into the repository's folders
+	$(PY) -m pytest tests/test_order.py -q
+
 notebooks: data  ## execute every notebook in place at full scale (stored outputs become the docs); GHOST_DEVICE picks the device
 	cd nbs && for nb in [0-9]*.ipynb index.ipynb; do \
 	  echo "executing $$nb on $${GHOST_DEVICE:-auto}"; \
@@ -58,11 +61,11 @@ docs:  ## the documentation site from the notebooks' stored outputs into docs/ (
 check-docs:  ## build the site strictly, check README.md and docs/ are current, check pages in headless Chromium
 	$(PY) -c 'import sys; from ghost_nbdev.site import main; sys.exit(main(["check"]))'
 
-test-fast: data check-sync  ## notebooks without their slow cells (at small scale), and the test suite
+test-fast: data check-sync check-order  ## notebooks without their slow cells (at small scale), and the test suite
 	GHOST_SCALE=small nbdev_test
 	$(PY) -m pytest tests -q
 
-test: data check-sync browser  ## everything: every notebook cell at small scale, the docs checks, the test suite
+test: data check-sync check-order browser  ## everything: every notebook cell at small scale, the docs checks, the test suite
 	GHOST_SCALE=small nbdev_test --flags slow --timing
 	$(MAKE) check-docs
 	$(PY) -m pytest tests -q

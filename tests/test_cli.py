@@ -1,5 +1,5 @@
 "The console script end to end on real MNIST: output, saved files, reproducibility and one-line errors."
-import csv, json, os, subprocess
+import csv, json, os, re, subprocess
 import pytest
 
 SHORT = ['--teacher-epochs', '1', '--student-epochs', '1', '--device', 'cpu']
@@ -7,7 +7,7 @@ SHORT = ['--teacher-epochs', '1', '--student-epochs', '1', '--device', 'cpu']
 def ghost(*args, cwd=None, env=None):
     "Run the installed `ghost-nbdev` console script; (status, stdout, stderr)."
     r = subprocess.run(['ghost-nbdev', *map(str, args)], capture_output=True, text=True, cwd=cwd,
-                       env={**os.environ, 'PYTHONWARNINGS': 'default', **(env or {})}, timeout=900)
+                       env={**os.environ, 'PYTHONWARNINGS': 'default', **(env or {})}, timeout=3600)  # a guard against a hang, not a time limit
     return r.returncode, r.stdout, r.stderr
 
 @pytest.fixture(scope='module')
@@ -48,9 +48,9 @@ def test_existing_folder_is_never_overwritten(runs):
 BAD = [(['run', '--m-ghost', '0'], 'm_ghost=0'), (['run', '--temperature', '0'], 'temperature'),
        (['run', '--lr', '-1'], 'learning rate'), (['run', '--lr', 'inf'], 'lr=inf: must be a finite number'),
        (['run', '--lr', 'nan'], 'must be a finite number'), (['run', '--batch-size', '0'], 'batch_size'),
-       (['run', '--teacher-epochs', '-1'], 'teacher_epochs'), (['run', '--hidden', '0'], 'hidden'),
-       (['run', '--n-models', '0'], 'n_models'), (['run', '--preset', 'papers'], 'known presets'),
-       (['run', '--device', 'cuda:7'], 'device'), (['run', '--noise', 'pink'], 'noise'),
+       (['run', '--teacher-epochs', '-1'], 'teacher_epochs'), (['run', '--hidden', '256', '0'], 'hidden'),
+       (['run', '--n-models', '0'], 'n_models'), (['run', '--preset', 'papers'], "known presets: ['original', 'paper']"),
+       (['run', '--device', 'cuda:7'], 'device'), (['run', '--device', 'tpu'], 'device'), (['run', '--noise', 'pink'], 'noise'),
        (['run', '--loss', 'hinge'], 'loss'), (['run', '--share', '9'], 'share'),
        (['run', '--metrics', 'acc', 'f1'], 'unknown metric'),
        (['run', '--students', 'teacher'], 'unknown student'), (['run', '--out', '/proc/no/such/dir'], 'cannot create the run folder'),
@@ -58,6 +58,7 @@ BAD = [(['run', '--m-ghost', '0'], 'm_ghost=0'), (['run', '--temperature', '0'],
        (['sweep', '--grid', 'temperature=1,2', '--executor', 'slurm'], 'unknown executor'),
        (['bench', '--suite', 'turbo'], 'unknown suite'), (['fetch-data', '--dataset', 'emnist'], 'known datasets'),
        (['run', '--n-models', '100000000', '--preset', 'paper'], 'use at most about'),
+       (['run', '--batch-size', 'many'], 'invalid int value'),  # argparse's own message, after its usage
        (['launch'], 'unknown command')]
 
 @pytest.mark.parametrize('args,why', BAD, ids=[' '.join(a) for a, _ in BAD])
@@ -66,7 +67,7 @@ def test_bad_input_is_one_line_and_leaves_nothing(args, why, tmp_path):
     assert code == 2, (code, err)
     assert out == ''  # refused before any work: not a line of training
     assert why in err and 'Traceback' not in err, err
-    assert len([l for l in err.splitlines() if l.startswith('ghost-nbdev: error')]) == 1
+    assert len([l for l in err.splitlines() if re.match(r'ghost-nbdev( [\w-]+)?: error: ', l)]) == 1
     assert list(tmp_path.iterdir()) == []  # no runs/ or sweeps/ folder made
 
 def test_a_diverging_run_ends_in_one_line_with_nothing_saved(tmp_path, data_root):
@@ -116,7 +117,14 @@ def test_sweep_end_to_end(tmp_path, data_root):
             '--out', tmp_path / 's', '--no-plots']
     code, out, err = ghost(*args)
     assert code == 0, err
-    assert 'cell 2/2' in out and 'student-ghost' in out and out.strip().splitlines()[-1].startswith('3.0')
+    assert 'cell 2/2' in out and 'student-ghost' in out
+    import pandas as pd  # the printed summary is the table's means: one row per temperature, one column per variant
+    t = pd.read_csv(tmp_path / 's' / 'table.csv').query("metric == 'acc'")
+    means = t.groupby(['temperature', 'variant'])['value'].mean()
+    last = out.strip().splitlines()[-1].split()
+    assert float(last[0]) == 3.0 and len(last) == 1 + t.variant.nunique()
+    head = next(l for l in out.splitlines() if l.startswith('variant')).split()  # the variants, as printed
+    for v, x in zip(head[1:], last[1:]): assert float(x) == pytest.approx(round(means[(3.0, v)], 4), abs=1e-4), (v, x)
     code, out, err = ghost(*args)  # again: everything is done
     assert code == 0 and '2 of 2 cells already done' in out
 

@@ -9,20 +9,22 @@ BAD = [
     (dict(temperature=0.0), 'temperature'), (dict(temperature=-1.0), 'temperature'),
     (dict(lr=0.0), 'learning rate'), (dict(lr=-3e-4), 'learning rate'),
     (dict(lr=math.inf), 'lr=inf: must be a finite number'), (dict(lr=math.nan), 'finite'),
-    (dict(student_lr=math.inf), 'finite'), (dict(weight_decay=math.inf), 'finite'),
+    (dict(student_lr=math.inf), 'finite'), (dict(student_lr=math.nan), 'finite'), (dict(weight_decay=math.inf), 'finite'),
     (dict(batch_size=0), 'batch_size'), (dict(student_batch_size=0), 'student_batch_size'),
     (dict(teacher_epochs=-1), 'teacher_epochs'), (dict(student_epochs=-1), 'student_epochs'),
     (dict(hidden=()), 'hidden'), (dict(hidden=(256, 0)), 'hidden'), (dict(hidden=(-1,)), 'hidden'),
-    (dict(student_hidden=(0,)), 'student_hidden'),
+    (dict(student_hidden=(0,)), 'student_hidden'), (dict(student_hidden=(-3,)), 'student_hidden'),
     (dict(n_models=0), 'n_models'), (dict(n_models=1.5), 'n_models must be int'),
-    (dict(noise='pink'), 'noise'), (dict(noise_scale=0.0), 'noise_scale'), (dict(noise_blur=-1.0), 'noise_blur'),
+    (dict(noise='pink'), "choose one of ['binary', 'blurred', 'digits', 'gaussian', 'uniform']"),
+    (dict(noise_scale=0.0), 'noise_scale'), (dict(noise_blur=-1.0), 'noise_blur'),
     (dict(noise_pool=-1), 'noise_pool'), (dict(noise_pool=10**7), 'distinct images'),
     (dict(noise_pool=100, student_images=200), 'at most the 100 images'),
     (dict(noise='digits', noise_pool=100), 'leave noise_pool at 0'),
-    (dict(init='xavier'), 'init'), (dict(loss='hinge'), 'loss'), (dict(dataset='kmnist'), 'dataset'),
+    (dict(init='xavier'), 'init'), (dict(loss='hinge'), "choose one of ['kl', 'mse', 'reverse-kl']"),
+    (dict(dataset='kmnist'), "dataset='kmnist'"),
     (dict(n_classes=11), 'mnist has 10 classes'), (dict(n_classes=1), 'n_classes'),
     (dict(metrics=('acc', 'f1')), "unknown metric(s) ['f1']"), (dict(metrics=()), 'metrics'),
-    (dict(students=('teacher',)), 'unknown student'), (dict(students=('student-ghost', 'student-ghost')), 'once'),
+    (dict(students=['student-ghost', 'teacher']), 'unknown student'), (dict(students=('student-ghost', 'student-ghost')), 'once'),
     (dict(share='4'), 'layers 1 to 3'), (dict(share='first'), 'not a layer spec'),
     (dict(student_layers='none'), 'trains no layer'), (dict(teacher_layers='0'), 'do not exist'),
     (dict(student_hidden=(128, 256), share='1'), 'no teacher layer of the same shape'),
@@ -36,6 +38,11 @@ BAD = [
 def test_bad_values_are_refused(kw, why):
     with pytest.raises(ConfigError) as e: Config(**kw)
     assert why in str(e.value), str(e.value)
+
+def test_lists_and_whole_numbers_are_converted():
+    c = Config(hidden=[128], n_models=4.0, lr=1, students=['cross-all'])
+    assert (c.hidden, c.n_models, c.lr, c.students) == ((128,), 4, 1.0, ('cross-all',))
+    assert type(c.n_models) is int and type(c.lr) is float
 
 def test_one_ghost_logit_warns_only_where_it_is_silent():
     with pytest.warns(UserWarning, match='exactly zero'): Config(m_ghost=1)

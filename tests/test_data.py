@@ -4,7 +4,8 @@ import pytest, torch
 from ghost_nbdev.config import Config, noise_spec
 from ghost_nbdev.data import (DataError, MNIST, MIRROR, check_files, copy_data, fetch_data, load_data,
                               mirror_files, raw_dir, normalize, _ArrayUnpickler)
-from ghost_nbdev.streams import NOISES, NoiseMaker, noise_images, noise_plan
+from ghost_nbdev.streams import NOISES, NoiseMaker, noise_images
+from ghost_nbdev.inits import noise_plan
 
 def test_published_checksums(data_root):
     files = check_files(MNIST, data_root)

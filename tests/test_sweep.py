@@ -27,16 +27,21 @@ def test_a_shared_group_gives_the_numbers_of_separate_runs(tiny, small):
         alone = run_experiment(c, small.to(dtype=torch.float64), progress='silent')
         assert shared[i].metrics == alone.metrics
 
-def test_table_resume_and_interruption(tiny, small, tmp_path):
-    grid = {'m_ghost': [2, 3], 'temperature': [1.0, 2.0]}
+@pytest.mark.parametrize('stop', [KeyboardInterrupt, RuntimeError])
+def test_table_resume_and_interruption(tiny, small, tmp_path, stop):
+    """A sweep stopped in the middle of its second group (by Ctrl-C, or by any error) keeps the cells that finished,
+    whole, and nothing of the running one; run again, it runs only what is missing, and its table is an uninterrupted sweep's."""
+    grid = {'m_ghost': [2, 3], 'temperature': [1.0, 2.0]}  # two groups of two cells
     class Interrupted(LocalExecutor):
         def run(self, units, data, progress, on_result, log=print):
             for j, unit in enumerate(units):
-                for i, res in __import__('ghost_nbdev.sweep', fromlist=['run_group']).run_group(unit, data, progress):
-                    if j == 1: raise KeyboardInterrupt
+                for i, res in run_group(unit, data, progress):
+                    if j == 1: raise stop('stopped in the second group')
                     on_result(i, res)
-    with pytest.raises(KeyboardInterrupt): sweep(tiny, grid, out=tmp_path / 's', data=small, executor=Interrupted(), plots=False)
+    with pytest.raises(stop, match='stopped in the second group'):
+        sweep(tiny, grid, out=tmp_path / 's', data=small, executor=Interrupted(), plots=False)
     assert sorted(p.name for p in (tmp_path / 's' / 'cells').iterdir()) == ['cell-000', 'cell-001']  # whole cells only
+    assert set(pd.read_csv(tmp_path / 's' / 'table.csv').cell) == {0, 1}  # and the table of those
     lines = []
     t = sweep(tiny, grid, out=tmp_path / 's', data=small, plots=False, log=lines.append)
     assert lines[0].endswith('2 of 4 cells already done, 2 to run') and len(lines) == 3
@@ -46,3 +51,64 @@ def test_table_resume_and_interruption(tiny, small, tmp_path):
     pd.testing.assert_frame_equal(t, whole)
     pd.testing.assert_frame_equal(load_sweep(tmp_path / 's'), t)
     with pytest.raises(ConfigError, match='holds another sweep'): sweep(tiny, {'m_ghost': [2]}, out=tmp_path / 's')
+
+def test_a_folder_in_use_is_refused_and_freed_when_its_holder_dies(tiny, small, tmp_path):
+    "A second sweep on a running sweep's folder is refused at once; a killed sweep leaves no lock behind."
+    import subprocess, sys
+    from ghost_nbdev.sweep import SweepLock, open_sweep
+    grid = {'m_ghost': [2, 3]}
+    out = open_sweep(tmp_path / 's', tiny, grid, False)
+    with SweepLock(out):
+        with pytest.raises(ConfigError, match=r's is in use by a running sweep \(pid \d+ on .*\): wait for it'):
+            sweep(tiny, grid, out=out, data=small, plots=False)
+    assert not (out / 'cells' / 'cell-000').exists()  # refused before any cell ran
+    holder = ("import os, signal; from ghost_nbdev.sweep import SweepLock\n"
+              f"SweepLock({str(out)!r}).__enter__(); os.kill(os.getpid(), signal.SIGKILL)")
+    assert subprocess.run([sys.executable, '-c', holder]).returncode == -9  # died holding the lock
+    t = sweep(tiny, grid, out=out, data=small, plots=False, log=lambda *a: None)
+    assert sorted(t.cell.unique()) == [0, 1]
+
+def test_a_folder_that_is_not_a_sweep_is_refused(tiny, tmp_path):
+    (tmp_path / 'mine').mkdir(); (tmp_path / 'mine' / 'notes.txt').write_text('keep me')
+    with pytest.raises(ConfigError, match='mine exists and is not a sweep folder: choose another one'):
+        sweep(tiny, {'m_ghost': [2, 3]}, out=tmp_path / 'mine')
+    assert sorted(p.name for p in (tmp_path / 'mine').iterdir()) == ['notes.txt']
+    with pytest.raises(ConfigError, match='the grid has the cell m_ghost=1 twice'):
+        sweep(tiny, {'m_ghost': [1, 1]}, out=tmp_path / 'dup')
+    assert not (tmp_path / 'dup').exists()
+
+def test_an_error_while_saving_a_cell_leaves_no_half_written_cell(tiny, small, tmp_path, monkeypatch):
+    "A cell whose files fail to save leaves nothing behind; the cells saved before it stay, with their table."
+    import ghost_nbdev.sweep as sw
+    real = sw.write_results
+    def failing(res, folder, *a, **k):
+        real(res, folder, *a, **k)  # the files are written, then the disk fills up
+        if res.config['m_ghost'] == 3: raise OSError(28, 'No space left on device')
+    monkeypatch.setattr(sw, 'write_results', failing)
+    with pytest.raises(OSError, match='No space left on device'):
+        sweep(tiny, {'m_ghost': [2, 3]}, out=tmp_path / 's', data=small, plots=False, log=lambda *a: None)
+    assert sorted(p.name for p in (tmp_path / 's' / 'cells').iterdir()) == ['cell-000']  # no temporary folder either
+    assert set(pd.read_csv(tmp_path / 's' / 'table.csv').cell) == {0}
+    monkeypatch.setattr(sw, 'write_results', real)
+    t = sweep(tiny, {'m_ghost': [2, 3]}, out=tmp_path / 's', data=small, plots=False, log=lambda *a: None)
+    assert set(t.cell) == {0, 1}  # resumed: the failed cell runs again
+
+def test_a_group_split_into_passes_gives_the_numbers_of_one_pass(tiny, small):
+    "When memory allows fewer tracks per pass, the students are distilled in several passes with the same results."
+    cfg = Config(**{**tiny.__dict__, 'dtype': 'float64'})
+    d = small.to(dtype=torch.float64)
+    (group,) = groups(cells(cfg, {'temperature': [1.0, 2.0, 4.0]}))
+    one = dict(run_group(group, d, progress='silent'))
+    split = dict(run_group(group, d, progress='silent', per_pass=2))  # two tracks a pass: one cell each
+    for i in one:
+        assert split[i].metrics == one[i].metrics
+        assert (one[i].meta['sweep']['cells_sharing_pass'], split[i].meta['sweep']['cells_sharing_pass']) == (3, 1)
+
+def test_too_little_memory_halves_the_tracks_per_pass(tiny, monkeypatch):
+    import ghost_nbdev.experiment as ex
+    from ghost_nbdev.sweep import max_tracks
+    cpu = torch.device('cpu')
+    monkeypatch.setattr(ex, 'free_memory', lambda device: ex.estimate_memory(tiny, n_tracks=2))
+    assert max_tracks(tiny, cpu, 60_000, wanted=8) == 2
+    monkeypatch.setattr(ex, 'free_memory', lambda device: 0)
+    assert max_tracks(tiny, cpu, 60_000, wanted=8) == 1  # one track always runs: its own check refuses it if need be
