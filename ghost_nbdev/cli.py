@@ -16,7 +16,8 @@ from .data import DATA_ROOT, DATASETS, fetch_data
 from .results import RunFolder, save_results, summarize
 from .plots import FIGURES
 from .experiment import run_experiment
-from .sweep import EXECUTORS, get_executor, parse_grid, sweep
+from .sweep import EXECUTORS, get_executor, sweep
+from .grid import parse_grid
 from .bench import run_bench, SUITES
 
 # %% ../nbs/16_cli.ipynb #890f2065

@@ -10,7 +10,8 @@ import os, socket
 from urllib.parse import urlparse
 import torch
 from .config import ConfigError
-from .sweep import run_group, describe
+from .sweep import run_group
+from .grid import describe
 
 # %% ../nbs/14_distributed.ipynb #60718293
 def check_reachable(address:str, timeout:float=3.0):
@@ -33,7 +34,7 @@ def run_unit(unit:list, data, progress) -> list:
     if cpus: torch.set_num_threads(max(1, int(cpus)))
     return list(run_group(unit, data, progress))
 
-LOCAL_RAY_STARTS = 3  # tries to start a local Ray, whose start-up can time out on a busy machine
+LOCAL_RAY_STARTS = 5  # tries to start a local Ray: Ray gives its node 30 s to start, which a busy machine can exceed
 
 class SweepFailed(RuntimeError):
     "Some cells of a sweep failed after their retries; the finished ones are saved."
@@ -57,7 +58,7 @@ class RayExecutor:
         except ImportError: raise ConfigError("the ray executor needs Ray: pip install -e '.[ray]' (or pip install ray)") from None
         if self.address: check_reachable(self.address)
 
-    def _start(self):
+    def _start(self, log=print):
         self.check()
         import ray
         started = not ray.is_initialized()
@@ -73,11 +74,12 @@ class RayExecutor:
                 except Exception as e:
                     ray.shutdown()
                     if 'timed out during startup' not in str(e) or attempt == LOCAL_RAY_STARTS - 1: raise
+                    log(f"Ray's start-up timed out (a busy machine?): trying again ({attempt + 2} of {LOCAL_RAY_STARTS})")
         return ray, started
 
     def run(self, units:list, data, progress, on_result, log=print):
         "Call `on_result(i, results)` for every cell of every unit, as each unit's task finishes; failures are reported."
-        ray, started = self._start()
+        ray, started = self._start(log)
         failed = []
         try:
             gpus = ray.cluster_resources().get('GPU', 0)

@@ -18,7 +18,7 @@ from .data import Data, batch_slices
 from .model import StackedMLP, forward
 from .losses import class_loss_grad, LOSSES
 from .inits import DistillInputs, digit_order, noise_plan, students_see
-from .metrics import METRICS, Probe, measure, headline
+from .metrics import METRICS, Probe, measure, headline, model_mean
 from .reference import measure_due
 
 # %% ../nbs/08_engine.ipynb #90787084
@@ -134,8 +134,6 @@ def teacher_step(layers:list, grads:list, opt, x:Tensor, y:Tensor, n_classes:int
     return loss
 
 # %% ../nbs/08_engine.ipynb #e1fb9965
-def _mean(t) -> float: return float(torch.as_tensor(t, dtype=torch.float64).nanmean())
-
 def _epoch_row(phase, epoch, who, loss, metrics, seconds) -> dict:
     "A history row; `who` is 'teacher' or a `Track` (whose sweep cell, if any, the row carries)."
     row = dict(phase=phase, epoch=epoch, kind=getattr(who, 'kind', who), loss=loss.tolist(), metrics=metrics, seconds=seconds)
@@ -178,7 +176,7 @@ def train_teacher(teacher:StackedMLP, # K teachers, trained in place
             metrics = measure(teacher, probe, cfg.metrics) if measure_due(cfg, epoch + 1, cfg.teacher_epochs) else {}
             row = _epoch_row('teacher', epoch + 1, 'teacher', total / n, metrics, time.perf_counter() - t0)
             history.append(row)
-            show.row([epoch + 1, _mean(total / n), *headline(cfg.metrics, metrics), f"{row['seconds']:.1f}"])
+            show.row([epoch + 1, model_mean(total / n), *headline(cfg.metrics, metrics), f"{row['seconds']:.1f}"])
     teacher.flat.grad = None  # Adam's state goes with `opt`; the gradient buffer is not needed either
     return history
 
@@ -273,7 +271,7 @@ def distill_tracks(tracks:list, # `Track`s, trained in place
                 metrics = measure(t.stack, p, cfg.metrics) if evaluate else {}
                 history.append(_epoch_row('distill', epoch + 1, t, total / idx.shape[1], metrics, seconds))
                 if epoch + 1 == cfg.student_epochs: t.measured = {**metrics, **first} if metrics else None
-                cells += [_mean(total / idx.shape[1]), *headline(cfg.metrics, metrics)]
+                cells += [model_mean(total / idx.shape[1]), *headline(cfg.metrics, metrics)]
             show.row(cells + [f'{time.perf_counter() - t0:.1f}'])
     for t in tracks: t.stack.flat.grad = None
     return history

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['MLP', 'init_layers', 'n_params', 'layer_views', 'forward', 'StackedMLP', 'stack_layers', 'stack_members', 'member',
-           'select', 'draw_stack', 'size_pairs']
+           'select', 'same_weights', 'draw_stack', 'size_pairs']
 
 # %% ../nbs/02_model.ipynb #9eb21c1e
 import math
@@ -133,6 +133,12 @@ def select(stack:StackedMLP, idx) -> StackedMLP:
     with torch.no_grad():
         for (w, b), (sw, sb) in zip(out.layers(), stack.layers()): w.copy_(sw[idx]); b.copy_(sb[idx])
     return out
+
+# %% ../nbs/02_model.ipynb #ef554959
+def same_weights(a:nn.Module, b:nn.Module) -> bool:
+    "Do two modules hold identical tensors under identical names?"
+    sa, sb = a.state_dict(), b.state_dict()
+    return list(sa) == list(sb) and all(torch.equal(sa[k], sb[k]) for k in sa)
 
 # %% ../nbs/02_model.ipynb #72d65624
 def draw_stack(sizes, # layer widths, input first

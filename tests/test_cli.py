@@ -15,7 +15,7 @@ def runs(tmp_path_factory, data_root):
     """Two identical short runs of the original experiment, in float64. (In float32, multithreaded matrix products
     on a CPU do not always round the same way: measured here, 2 of 34 runs ended a teacher epoch 0.0004 apart.)"""
     base = tmp_path_factory.mktemp('runs')
-    out = [ghost('run', *SHORT, '--dtype', 'float64', '--out', base / f'r{i}') for i in (1, 2)]
+    out = [ghost('run', *SHORT, '--dtype', 'float64', '--student-images', '8192', '--out', base / f'r{i}') for i in (1, 2)]
     return base, out
 
 def test_run_end_to_end(runs):
@@ -62,13 +62,23 @@ BAD = [(['run', '--m-ghost', '0'], 'm_ghost=0'), (['run', '--temperature', '0'],
        (['launch'], 'unknown command')]
 
 @pytest.mark.parametrize('args,why', BAD, ids=[' '.join(a) for a, _ in BAD])
-def test_bad_input_is_one_line_and_leaves_nothing(args, why, tmp_path):
-    code, out, err = ghost(*args, cwd=tmp_path)
+def test_bad_input_is_one_line_and_leaves_nothing(args, why, tmp_path, monkeypatch, capsys):
+    "`main`, in this process (what the console script calls; it is run as a script below)."
+    from ghost_nbdev.cli import main
+    monkeypatch.chdir(tmp_path)
+    code = main(list(map(str, args)))
+    out, err = capsys.readouterr()
     assert code == 2, (code, err)
     assert out == ''  # refused before any work: not a line of training
     assert why in err and 'Traceback' not in err, err
     assert len([l for l in err.splitlines() if re.match(r'ghost-nbdev( [\w-]+)?: error: ', l)]) == 1
     assert list(tmp_path.iterdir()) == []  # no runs/ or sweeps/ folder made
+
+def test_the_console_script_refuses_in_one_line(tmp_path):
+    for args, why in (BAD[0], BAD[-1]):
+        code, out, err = ghost(*args, cwd=tmp_path)
+        assert code == 2 and out == '' and why in err and 'Traceback' not in err, (args, err)
+        assert len(err.strip().splitlines()) == 1 or args == ['launch'], err
 
 def test_a_diverging_run_ends_in_one_line_with_nothing_saved(tmp_path, data_root):
     code, out, err = ghost('run', '--lr', '1e12', '--device', 'cpu', '--quiet', cwd=tmp_path)

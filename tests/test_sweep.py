@@ -3,7 +3,8 @@ import pandas as pd
 import pytest, torch
 from ghost_nbdev.config import Config, ConfigError
 from ghost_nbdev.experiment import run_experiment
-from ghost_nbdev.sweep import sweep, parse_grid, cells, groups, run_group, load_sweep, LocalExecutor
+from ghost_nbdev.sweep import sweep, run_group, load_sweep, LocalExecutor
+from ghost_nbdev.grid import parse_grid, cells, groups
 
 @pytest.fixture(scope='module')
 def tiny(): return Config(n_models=2, teacher_epochs=1, student_epochs=1, student_images=1024, device='cpu')
