@@ -56,6 +56,7 @@ BAD = [(['run', '--m-ghost', '0'], 'm_ghost=0'), (['run', '--temperature', '0'],
        (['run', '--students', 'teacher'], 'unknown student'), (['run', '--out', '/proc/no/such/dir'], 'cannot create the run folder'),
        (['sweep', '--grid', 'm_ghots=1,2'], "unknown field 'm_ghots'"), (['sweep', '--grid', 'lr=1e-3,0'], 'cell lr=0.0'),
        (['sweep', '--grid', 'temperature=1,2', '--executor', 'slurm'], 'unknown executor'),
+       (['sweep'], 'name a study file, or give a grid'), (['sweep', 'no/such.toml'], 'cannot read the study file no/such.toml'),
        (['bench', '--suite', 'turbo'], 'unknown suite'), (['fetch-data', '--dataset', 'emnist'], 'known datasets'),
        (['run', '--n-models', '100000000', '--preset', 'paper'], 'use at most about'),
        (['run', '--batch-size', 'many'], 'invalid int value'),  # argparse's own message, after its usage
@@ -122,14 +123,29 @@ def test_one_ghost_logit_warns_and_the_student_never_moves(tmp_path):
         moved = res['metrics']['student-ghost']['acc'] != res['metrics']['reference']['acc']
         assert moved == (m == 2), (m, res['metrics'])
 
+STUDY = """[study]
+name = "temperature"
+out = "t-N{n_models}"
+
+[base]
+teacher_epochs = 1
+student_epochs = 1
+
+[grid]
+temperature = [1, 3]
+"""
+
 def test_sweep_end_to_end(tmp_path, data_root):
-    args = ['sweep', '--grid', 'temperature=1,3', '--n-models', '2', '--student-images', '2048', *SHORT,
-            '--out', tmp_path / 's', '--no-plots']
+    "A study file, flags replacing some of its fields: its folder beside it, the copy of the file, the summary, the resumption."
+    (tmp_path / 't.toml').write_text(STUDY)
+    args = ['sweep', tmp_path / 't.toml', '--n-models', '2', '--student-images', '2048', '--device', 'cpu', '--no-plots']
     code, out, err = ghost(*args)
     assert code == 0, err
     assert 'cell 2/2' in out and 'student-ghost' in out
+    assert (tmp_path / 't-N2' / 'study.toml').read_text() == STUDY
     import pandas as pd  # the printed summary is the table's means: one row per temperature, one column per variant
-    t = pd.read_csv(tmp_path / 's' / 'table.csv').query("metric == 'acc'")
+    t = pd.read_csv(tmp_path / 't-N2' / 'table.csv').query("metric == 'acc'")
+    assert set(t.n_models) == {2} and set(t.student_images) == {2048} and set(t.teacher_epochs) == {1}
     means = t.groupby(['temperature', 'variant'])['value'].mean()
     last = out.strip().splitlines()[-1].split()
     assert float(last[0]) == 3.0 and len(last) == 1 + t.variant.nunique()
