@@ -25,7 +25,7 @@ def _help_format(prog): return argparse.HelpFormatter(prog, width=100, max_help_
 
 def add_config_flags(p:argparse.ArgumentParser):
     "--preset and one flag per `Config` field, its help the field's documentation."
-    p.add_argument('--preset', help=f"starting point: one of {sorted(PRESETS)} (default: original, or a study file's)")
+    p.add_argument('--preset', help=f"starting point: one of {sorted(PRESETS)} (default: original)")
     docs = docments(Config, full=True)
     for f in fields(Config):
         if f.name == 'preset': continue
@@ -76,7 +76,8 @@ def sweep_parser() -> argparse.ArgumentParser:
         'Run an experiment for every cell of a grid of config fields (their product, or --zip), N models each, '
         'teachers shared between cells that differ only in student-side fields, into one sweep folder with a tidy '
         'table. Running the same command again resumes it. Flags left out take the study file\'s values, else the preset\'s.')
-    p.add_argument('study', nargs='?', metavar='STUDY_FILE', help='a TOML study file: its base config, grid and folder (flags replace them)')
+    p.add_argument('study', nargs='?', metavar='STUDY_FILE', help="a TOML study file: its base config (its preset, if it names one), grid and folder; flags replace them. "
+                        "Put it before the flags that take several values (--students, --hidden, --metrics)")
     p.add_argument('--grid', action='append', metavar='FIELD=V1,V2,...',
                    help="a field and its values, e.g. m_ghost=1,2,3 or hidden=256+256,512 (repeat for more fields; "
                         "with a study file, replaces that field's values)")

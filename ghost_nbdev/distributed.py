@@ -36,8 +36,8 @@ def run_unit(unit:list, data, progress) -> list:
     if cpus: torch.set_num_threads(max(1, int(cpus)))
     return list(run_group(unit, data, progress))
 
-LOCAL_RAY_STARTS = 3  # tries to start a local Ray
-LOCAL_RAY_START_S = 600  # how long a local Ray's node may take to register (Ray's own limit, 30 s, is hard-coded)
+LOCAL_RAY_STARTS = 2  # tries to start a local Ray
+LOCAL_RAY_START_S = 300  # how long a local Ray's node may take to register (Ray's own limit, 30 s, is hard-coded)
 
 @contextmanager
 def patient_node_start(seconds:float=LOCAL_RAY_START_S):
@@ -93,7 +93,9 @@ class RayExecutor:
                 try:
                     with patient_node_start():
                         ray.init(num_cpus=self.num_cpus or os.cpu_count(), include_dashboard=False, log_to_driver=False,
-                                 configure_logging=False, _system_config={'agent_register_timeout_ms': LOCAL_RAY_START_S * 1000})
+                                 configure_logging=False, _system_config={'agent_register_timeout_ms': LOCAL_RAY_START_S * 1000,  # Ray's own waits,
+                                                 'raylet_start_wait_time_s': LOCAL_RAY_START_S,  # where they are settings
+                                                 'worker_register_timeout_seconds': LOCAL_RAY_START_S})
                     break
                 except Exception as e:
                     ray.shutdown()

@@ -127,6 +127,11 @@ def _key_line(text:str, table:str, key:str=None) -> int:
         elif key is not None and cur == table and re.match(rf'["\']?{re.escape(key)}["\']?\s*=', s): return n
     return 0
 
+def _as_field(name:str, v):
+    "A TOML value as the field `name` holds it: a list as a tuple, an integer as a float where the field is one."
+    if isinstance(v, list): return tuple(v)
+    return float(v) if _FIELDS[name].type is float and isinstance(v, int) and not isinstance(v, bool) else v
+
 def _hint(name:str, known) -> str:
     close = difflib.get_close_matches(name, list(known), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ''
@@ -162,17 +167,20 @@ def load_study(path, # a TOML study file
     fields_ = {**base, **{k: v for k, v in overrides.items() if v is not None}}
     try: cfg = preset(fields_.pop('preset', 'original'), **fields_)
     except ConfigError as e:
-        key = next((k for k in base if str(e).startswith((f'{k}=', f'{k} ', f'unknown preset'))), None)
-        if key is None or key in overrides: raise ConfigError(f"{path}: {e}") from None
-        bad('base', 'preset' if str(e).startswith('unknown preset') else key, str(e))
-    grid = {k: [tuple(x) if isinstance(x, list) else x for x in v] for k, v in grid.items()}
+        key = 'preset' if str(e).startswith('unknown preset') else next((k for k in fields_ if str(e).startswith((f'{k}=', f'{k} '))), None)
+        if key in overrides: raise  # a flag's value, not the file's
+        if key not in base: raise ConfigError(f"{path}: {e}") from None
+        bad('base', key, str(e))
+    grid = {k: [_as_field(k, x) for x in v] for k, v in grid.items()}
     zip_ = meta.get('zip', False)
     try: cells(cfg, grid, zip_)
-    except ConfigError as e:
-        key = next((k for k in grid if re.search(rf'\b{k}=', str(e))), None)
-        if key is None: raise ConfigError(f"{path}: {e}") from None
-        bad('grid', key, str(e))
+    except ConfigError as e:  # the field whose value fails on its own, else the grid as a whole
+        def fails(k, v):
+            try: replace(cfg, **{k: v}); return False
+            except ConfigError: return True
+        bad('grid', next((k for k, vs in grid.items() if any(fails(k, v) for v in vs)), None), str(e))
     out = meta.get('out')
     try: out = path.parent / out.format(**config_to_dict(cfg), name=name) if out else Path('sweeps') / f'{name}-N{cfg.n_models}'
-    except (KeyError, IndexError, ValueError) as e: bad('study', 'out', f"{{{e.args[0] if e.args else ''}}} is not a config field: write {{n_models}}, {{dataset}}, ...")
+    except (KeyError, IndexError) as e: bad('study', 'out', f"{{{e.args[0] if e.args else ''}}} is not a config field: write {{n_models}}, {{dataset}}, ...")
+    except ValueError as e: bad('study', 'out', f"not a folder template ({e}): write e.g. \"m-ghost-N{{n_models}}\"")
     return Study(name, cfg, grid, zip_, out, meta.get('description', ''), text)

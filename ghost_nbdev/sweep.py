@@ -153,7 +153,11 @@ def load_sweep(out) -> pd.DataFrame:
 
 def load_sweeps(folders) -> pd.DataFrame:
     "Several sweeps' tidy tables in one, a column `study` naming each: `folders` is {name: folder}, or folders named by themselves."
-    if not isinstance(folders, dict): folders = {Path(f).name: f for f in folders}
+    if isinstance(folders, (str, Path)): folders = [folders]
+    if not isinstance(folders, dict):
+        names = [Path(f).name for f in folders]
+        if len(set(names)) < len(names): raise ValueError(f"sweep folders with one name {names}: pass {{name: folder}} to tell them apart")
+        folders = dict(zip(names, folders))
     if not folders: raise ValueError("load_sweeps needs at least one sweep folder")
     return pd.concat([load_sweep(f).assign(study=name) for name, f in folders.items()], ignore_index=True)
 

@@ -153,6 +153,10 @@ def test_sweep_end_to_end(tmp_path, data_root):
     for v, x in zip(head[1:], last[1:]): assert float(x) == pytest.approx(round(means[(3.0, v)], 4), abs=1e-4), (v, x)
     code, out, err = ghost(*args)  # again: everything is done
     assert code == 0 and '2 of 2 cells already done' in out
+    code, out, err = ghost(*args, '--grid', 'temperature=1,4')  # --grid replaces the file's values: another sweep, refused here
+    assert code == 2 and "grid: {'temperature': [1.0, 3.0]} there, {'temperature': [1.0, 4.0]} here" in err, err
+    code, out, err = ghost(*args, '--out', tmp_path / 'elsewhere')  # --out replaces the file's folder
+    assert code == 0 and (tmp_path / 'elsewhere' / 'table.csv').exists() and 'cell 2/2' in out
 
 def test_help_lists_every_config_field():
     from dataclasses import fields
