@@ -4,12 +4,14 @@
 
 # %% auto #0
 __all__ = ['SUITES', 'timed', 'warm_up', 'best_of', 'print_rows', 'reference_path', 'engine_path', 'bench_single',
-           'bench_fidelity', 'bench_ensemble', 'bench_sweep', 'bench_metrics', 'bench_ray', 'bench_gpu', 'run_bench']
+           'bench_fidelity', 'bench_ensemble', 'bench_sweep', 'bench_metrics', 'bench_ray', 'bench_search', 'bench_gpu',
+           'run_bench']
 
 # %% ../nbs/15_bench.ipynb #03b2323c
 import json, os, resource, statistics, tempfile, time
 from dataclasses import replace
 from pathlib import Path
+import pandas as pd
 import torch
 from torch import nn
 from .config import Config, preset, resolve_device
@@ -19,7 +21,9 @@ from .inits import init_stack, student_init
 from .reference import train_teacher_reference, distill_reference, accuracy_mlp
 from .results import mean_ci, diff_ci
 from .experiment import run_experiment, estimate_memory
-from .sweep import sweep
+from .grid import SEARCH_KEYS, Study
+from .sweep import LocalExecutor, sweep
+from .search import search
 from .baselines import original_code, matmul_floor, plain_original, FIDELITY, paper_approach
 
 # %% ../nbs/15_bench.ipynb #619269f9
@@ -232,6 +236,35 @@ def bench_ray(n_models:int=2, epochs:int=1, m_values=(2, 3, 5, 10), device:str='
     print_rows(rows, f'ray: a {len(m_values)}-cell m sweep, paper preset, N={n_models}, {epochs}+{epochs} epochs', log)
     return rows
 
+# %% ../nbs/15_bench.ipynb #7418dd9b
+def bench_search(n_models:int=2, epochs:int=1, trials:int=12, repeat:int=2, device:str='auto', data_root:str=DATA_ROOT, log=print) -> list:
+    "A search's trials against the same settings as a zipped grid, interleaved: the search's overhead as a ratio."
+    cfg = preset('original', n_models=n_models, teacher_epochs=epochs, student_epochs=epochs, validation=10_000,
+                 students=('student-ghost',), device=device, data_root=data_root)
+    space = {'loss': {'choices': {'kl': 'kl', 'mse': 'mse'}}, 'student_lr': {'low': 1e-4, 'high': 1e-2, 'log': True, 'step': None}}
+    settings = {**{k: d for k, (_, d, _) in SEARCH_KEYS.items()}, 'trials': trials, 'prune': False}
+    study = Study('bench', cfg, {}, space=space, search=settings)
+    dev = resolve_device(cfg.device)
+    data = load_data(cfg, dev)
+    warm_up(dev)
+    quiet = lambda *a: None
+    with tempfile.TemporaryDirectory() as tmp:
+        folders = iter(Path(tmp) / f'{i}' for i in range(10 * repeat + 1))
+        first = search(study, out=next(folders), data=data, plots=False, log=quiet)  # the settings a search with this seed draws
+        done = first.trials[first.trials.state == 'COMPLETE']
+        grid = {'loss': list(done.params_loss), 'student_lr': [float(x) for x in done.params_student_lr]}
+        runners = {'grid, the same settings': lambda: sweep(cfg, grid, out=next(folders), zip=True, executor=LocalExecutor(per_pass=1),
+                                                            data=data, plots=False, log=quiet),
+                   'search': lambda: search(study, out=next(folders), data=data, plots=False, log=quiet)}
+        best = best_of(runners, repeat, dev, log)
+        (s_grid, table), (s_search, res) = best['grid, the same settings'], best['search']
+        acc = lambda t: sorted(t.query("variant == 'student-ghost' and metric == 'acc'").value)
+        same = acc(table) == acc(pd.read_csv(res.out / 'table.csv'))  # the same students, whichever way they ran
+    rows = [dict(run='grid, the same settings', trials=len(done), seconds=s_grid, **{'vs grid': 1.0}),
+            dict(run=f'search ({settings["sampler"]}, SQLite)', trials=len(done), seconds=s_search, **{'vs grid': s_search / s_grid, 'same results': same})]
+    print_rows(rows, f'search overhead: {len(done)} trials, N={n_models}, {epochs}+{epochs} epochs, on {dev}', log)
+    return rows
+
 # %% ../nbs/15_bench.ipynb #a9c5ab3c
 def bench_gpu(sizes=(100, 1000), paper_n:int=100, data_root:str=DATA_ROOT, log=print) -> list:
     "Time the paper preset at each N in `sizes` on CUDA, fp32 and tf32, with peak device memory; and the paper's approach."
@@ -258,7 +291,7 @@ def bench_gpu(sizes=(100, 1000), paper_n:int=100, data_root:str=DATA_ROOT, log=p
 
 # %% ../nbs/15_bench.ipynb #4f4e2d2b
 SUITES = {'single': bench_single, 'fidelity': bench_fidelity, 'ensemble': bench_ensemble, 'sweep': bench_sweep,
-          'metrics': bench_metrics, 'ray': bench_ray, 'gpu': bench_gpu}
+          'metrics': bench_metrics, 'ray': bench_ray, 'search': bench_search, 'gpu': bench_gpu}
 
 def run_bench(suite:str='single', out:str=None, log=print, **kwargs) -> list:
     "Run benchmark `suite`; with `out`, also write its rows to that JSON file."

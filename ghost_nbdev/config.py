@@ -144,6 +144,7 @@ class Config:
     n_models:int=1 # K independent teacher/student pairs, trained at once as stacked weights
     dataset:str='mnist' # the labelled images the teacher learns (see DATASETS)
     n_classes:int=10 # class logits: the teacher learns the dataset's first n_classes classes
+    validation:int=0 # hold out the last N training images: teachers train on the rest, metrics score on them, not the test set
     m_ghost:int=3 # ghost logits: extra outputs that never see a label
     hidden:tuple=(256, 256) # the teacher's hidden layer widths
     init:str='torch' # 'torch' (nn.Linear default) or 'normal' (N(0, 1/sqrt(d_in)) weights, zero biases)
@@ -211,7 +212,7 @@ class Config:
             if getattr(self, f) is not None and not getattr(self, f) > 0: bad(f, 'the learning rate must be > 0')
         for f in ('batch_size', 'student_batch_size'):
             if getattr(self, f) is not None and getattr(self, f) < 1: bad(f, 'need at least one example per step')
-        for f in ('teacher_epochs', 'student_epochs', 'student_images', 'noise_pool', 'eval_every'):
+        for f in ('validation', 'teacher_epochs', 'student_epochs', 'student_images', 'noise_pool', 'eval_every'):
             if getattr(self, f) < 0: bad(f, 'must be >= 0')
         for f in ('weight_decay', 'student_weight_decay'):
             if getattr(self, f) is not None and getattr(self, f) < 0: bad(f, 'weight decay must be >= 0')

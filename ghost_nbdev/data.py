@@ -269,12 +269,13 @@ class Data:
     name:str='mnist' # which dataset (a key of `DATASETS`)
     n_classes:int=10 # labels are in range(n_classes)
     shape:tuple=(28, 28) # image height and width
+    held_out:int=0 # training examples moved to the test set as a validation split (see `hold_out`)
 
     @property
     def device(self) -> torch.device: return self.train_x.device
 
     def _with(self, *tensors, **kw) -> 'Data':
-        return Data(*tensors, **{'name': self.name, 'n_classes': self.n_classes, 'shape': self.shape, **kw})
+        return Data(*tensors, **{'name': self.name, 'n_classes': self.n_classes, 'shape': self.shape, 'held_out': self.held_out, **kw})
 
     def to(self, device=None, dtype=None) -> 'Data':
         "A copy with images on `device` as `dtype` (labels stay int64)."
@@ -290,9 +291,16 @@ class Data:
         tr, te = self.train_y < k, self.test_y < k
         return self._with(self.train_x[tr], self.train_y[tr], self.test_x[te], self.test_y[te], n_classes=k)
 
+    def hold_out(self, n:int) -> 'Data':
+        "A validation split: the last `n` training examples become the test set, the rest stay the training set."
+        if self.held_out: raise ValueError(f"this data already holds out {self.held_out} examples: split the whole dataset")
+        if not 0 < n < len(self.train_y): raise ValueError(f"cannot hold out {n} of {len(self.train_y)} training examples")
+        return self._with(self.train_x[:-n], self.train_y[:-n], self.train_x[-n:], self.train_y[-n:], held_out=n)
+
     def __repr__(self):
         return (f"Data({self.name}, train={tuple(self.train_x.shape)}, test={tuple(self.test_x.shape)}, "
-                f"classes={self.n_classes}, dtype={self.train_x.dtype}, device={self.device})")
+                f"classes={self.n_classes}, dtype={self.train_x.dtype}, device={self.device}"
+                + (f", validation split of {self.held_out})" if self.held_out else ")"))
 
 def load_dataset(name:str='mnist', # a key of `DATASETS`
                  root:str=DATA_ROOT, # dataset folder (torchvision layout)

@@ -227,6 +227,7 @@ def distill_tracks(tracks:list, # `Track`s, trained in place
                    models=None, # model indices, for the noise streams (default: range(K))
                    progress=None, # see `progress_mode`
                    probe:Probe=None, # what the metrics see; its teacher is set to `teacher`
+                   on_epoch=None, # called with (epoch, that epoch's history rows) after each epoch; may raise to stop
                   ) -> list:
     "Distil every track from the teachers on noise; returns one history row per track and epoch (and sets `Track.measured`)."
     K, dev, dtype = teacher.n_models, teacher.flat.device, teacher.flat.dtype
@@ -273,5 +274,6 @@ def distill_tracks(tracks:list, # `Track`s, trained in place
                 if epoch + 1 == cfg.student_epochs: t.measured = {**metrics, **first} if metrics else None
                 cells += [model_mean(total / idx.shape[1]), *headline(cfg.metrics, metrics)]
             show.row(cells + [f'{time.perf_counter() - t0:.1f}'])
+            if on_epoch is not None: on_epoch(epoch + 1, history[-len(tracks):])
     for t in tracks: t.stack.flat.grad = None
     return history

@@ -4,19 +4,28 @@ Not part of the package: it knows where this repository keeps its studies, and r
 The notebooks run from `nbs/`, so `from studies import ...` finds it.
 """
 import atexit, shutil, tempfile
+from dataclasses import replace
 from pathlib import Path
 import pandas as pd
 from ghost_nbdev.config import resolve_device, scaled, small_scale
 from ghost_nbdev.data import load_data
 from ghost_nbdev.grid import Study, load_study
 from ghost_nbdev.sweep import sweep
+from ghost_nbdev.search import SearchResult, search
 
 STUDIES = Path(__file__).resolve().parent.parent / 'results' / 'studies'  # the committed study files, each beside its folder
 SMALL_DATA = (8192, 2048)  # training and test images of a study at small scale (where no grid cell changes the dataset)
+SMALL_SEARCH = dict(trials=3, final_models=2)  # a search at small scale: a few trials, a small final run
 
 def study_file(name:str, **overrides) -> Study:
     "The study file `results/studies/<name>.toml`, with `overrides` (those not None) replacing fields of its base."
     return load_study(STUDIES / f'{name}.toml', **{k: v for k, v in overrides.items() if v is not None})
+
+def _small_folder(name:str) -> Path:
+    "A temporary folder for a study at small scale, removed when the kernel exits."
+    out = Path(tempfile.mkdtemp(prefix=f'{name}-'))
+    atexit.register(shutil.rmtree, out, ignore_errors=True)
+    return out
 
 def study(name:str, **overrides) -> pd.DataFrame:
     """Run the study file `name` (see `study_file`) into its folder: what `ghost-nbdev sweep results/studies/<name>.toml` does.
@@ -26,9 +35,21 @@ def study(name:str, **overrides) -> pd.DataFrame:
     s, kwargs = study_file(name, **overrides), {}
     out = s.out
     if small_scale():
-        out = Path(tempfile.mkdtemp(prefix=f'{s.name}-'))
-        atexit.register(shutil.rmtree, out, ignore_errors=True)
+        out = _small_folder(s.name)
         if 'dataset' not in s.grid: kwargs['data'] = load_data(s.cfg, resolve_device(s.cfg.device)).subset(*SMALL_DATA)
     table = sweep(scaled(s.cfg), s.grid, out=out, zip=s.zip, source=s.text, **kwargs)
     table.attrs['folder'] = str(out)  # where its cells' full results are: `load_cells`
     return table
+
+def search_study(name:str, **overrides) -> SearchResult:
+    """Run the search file `name` (see `study_file`) into its folder: what `ghost-nbdev search results/studies/<name>.toml` does.
+
+    Where `$GHOST_SCALE=small`: into a temporary folder, on the first `SMALL_DATA` images, with a validation split of
+    at most 1,024 of them and `SMALL_SEARCH`'s trials and final models, a quick check that the search runs."""
+    s, kwargs = study_file(name, **overrides), {}
+    out = s.out
+    if small_scale():
+        out = _small_folder(s.name)
+        s = replace(s, cfg=scaled(s.cfg, validation=min(s.cfg.validation, 1024)), search={**s.search, **SMALL_SEARCH})
+        kwargs['data'] = load_data(s.cfg, resolve_device(s.cfg.device)).subset(*SMALL_DATA)
+    return search(s, out=out, **kwargs)

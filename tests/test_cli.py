@@ -1,6 +1,9 @@
 "The console script end to end on real MNIST: output, saved files, reproducibility and one-line errors."
 import csv, json, os, re, subprocess
+from pathlib import Path
 import pytest
+
+STUDIES = Path(__file__).resolve().parent.parent / 'results' / 'studies'
 
 SHORT = ['--teacher-epochs', '1', '--student-epochs', '1', '--device', 'cpu']
 
@@ -57,12 +60,17 @@ BAD = [(['run', '--m-ghost', '0'], 'm_ghost=0'), (['run', '--temperature', '0'],
        (['sweep', '--grid', 'm_ghots=1,2'], "unknown field 'm_ghots'"), (['sweep', '--grid', 'lr=1e-3,0'], 'cell lr=0.0'),
        (['sweep', '--grid', 'temperature=1,2', '--executor', 'slurm'], 'unknown executor'),
        (['sweep'], 'name a study file, or give a grid'), (['sweep', 'no/such.toml'], 'cannot read the study file no/such.toml'),
+       (['sweep', STUDIES / 'strongest.toml'], 'is a search file (it has a [space]): run it with ghost-nbdev search'),
+       (['search', STUDIES / 'm-ghost.toml'], "is a sweep's study file (it has a [grid]): run it with ghost-nbdev sweep"),
+       (['search', STUDIES / 'strongest.toml', '--trials', '0'], 'trials=0: a search finishes at least one trial'),
+       (['search', STUDIES / 'strongest.toml', '--validation', '0'], 'validation=0: a search scores its trials on a validation split'),
+       (['search'], 'the following arguments are required: STUDY_FILE'),
        (['bench', '--suite', 'turbo'], 'unknown suite'), (['fetch-data', '--dataset', 'emnist'], 'known datasets'),
        (['run', '--n-models', '100000000', '--preset', 'paper'], 'use at most about'),
        (['run', '--batch-size', 'many'], 'invalid int value'),  # argparse's own message, after its usage
        (['launch'], 'unknown command')]
 
-@pytest.mark.parametrize('args,why', BAD, ids=[' '.join(a) for a, _ in BAD])
+@pytest.mark.parametrize('args,why', BAD, ids=[' '.join(map(str, a)) for a, _ in BAD])
 def test_bad_input_is_one_line_and_leaves_nothing(args, why, tmp_path, monkeypatch, capsys):
     "`main`, in this process (what the console script calls; it is run as a script below)."
     from ghost_nbdev.cli import main
@@ -161,8 +169,44 @@ def test_sweep_end_to_end(tmp_path, data_root):
 def test_help_lists_every_config_field():
     from dataclasses import fields
     from ghost_nbdev.config import Config
-    for cmd in ('run', 'sweep'):
+    for cmd in ('run', 'sweep', 'search'):
         code, out, _ = ghost(cmd, '--help')
         assert code == 0
         for f in fields(Config):
             if f.name != 'preset': assert '--' + f.name.replace('_', '-') in out
+
+SEARCH = """[study]
+name = "s"
+out = "s-N{n_models}"
+
+[base]
+n_models = 2
+teacher_epochs = 1
+student_epochs = 1
+student_images = 2048
+validation = 5000
+device = "cpu"
+
+[space]
+student_lr = {low = 1e-4, high = 1e-2, log = true}
+
+[search]
+trials = 2
+sampler = "random"
+final_models = 2
+"""
+
+def test_search_end_to_end(tmp_path, data_root):
+    "A search file: a line per trial, the best trial on the validation split, the final run on the test set; then one trial more."
+    (tmp_path / 's.toml').write_text(SEARCH)
+    code, out, err = ghost('search', tmp_path / 's.toml', '--no-plots')
+    assert code == 0, err
+    assert out.startswith('trial 0 running (0/2 finished: 0 complete, 0 pruned, 0 failed): student_lr=')
+    best = json.loads((tmp_path / 's-N2' / 'best.json').read_text())
+    assert f"best: trial {best['trial']}, student-ghost acc {best['value']:.4f} on 5,000 validation images" in out
+    assert 'on the test set, 2 models:' in out and 'cross-ghost' in out  # the final run brings the control
+    assert out.strip().splitlines()[-1] == f"saved to {tmp_path / 's-N2'}"
+    code, out, err = ghost('search', tmp_path / 's.toml', '--no-plots', '--trials', '3')
+    assert code == 0, err
+    started = [l for l in out.splitlines() if ' running (' in l]
+    assert len(started) == 1 and started[0].startswith('trial 2 running (2/3 finished'), out  # only the trial asked for

@@ -17,7 +17,7 @@ BAD = [
     (dict(n_models=0), 'n_models'), (dict(n_models=1.5), 'n_models must be int'),
     (dict(noise='pink'), "choose one of ['binary', 'blurred', 'digits', 'gaussian', 'uniform']"),
     (dict(noise_scale=0.0), 'noise_scale'), (dict(noise_blur=-1.0), 'noise_blur'),
-    (dict(noise_pool=-1), 'noise_pool'), (dict(noise_pool=10**7), 'distinct images'),
+    (dict(noise_pool=-1), 'noise_pool'), (dict(validation=-1), 'validation'), (dict(noise_pool=10**7), 'distinct images'),
     (dict(noise_pool=100, student_images=200), 'at most the 100 images'),
     (dict(noise='digits', noise_pool=100), 'leave noise_pool at 0'),
     (dict(init='xavier'), 'init'), (dict(loss='hinge'), "choose one of ['kl', 'mse', 'reverse-kl']"),

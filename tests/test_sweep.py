@@ -113,3 +113,33 @@ def test_too_little_memory_halves_the_tracks_per_pass(tiny, monkeypatch):
     assert max_tracks(tiny, cpu, 60_000, wanted=8) == 2
     monkeypatch.setattr(ex, 'free_memory', lambda device: 0)
     assert max_tracks(tiny, cpu, 60_000, wanted=8) == 1  # one track always runs: its own check refuses it if need be
+
+def test_a_sweep_json_lacking_a_field_takes_its_default(tiny, tmp_path):
+    "A sweep.json that holds no value for a config field stands for that field's default, not for a change."
+    import json
+    from dataclasses import replace
+    from ghost_nbdev.sweep import open_sweep
+    out = open_sweep(tmp_path / 's', tiny, {'temperature': [1.0]}, False)
+    meta = json.loads((out / 'sweep.json').read_text())
+    del meta['base']['validation']
+    (out / 'sweep.json').write_text(json.dumps(meta))
+    assert open_sweep(out, tiny, {'temperature': [1.0]}, False) == out
+    with pytest.raises(ConfigError, match='holds another sweep \\(validation: 0 there, 100 here\\)'):
+        open_sweep(out, replace(tiny, validation=100), {'temperature': [1.0]}, False)
+
+def test_every_committed_study_is_the_file_beside_it():
+    "Each study file in results/studies/ loads, and the folder it names holds that very study: a copy of the file and its config."
+    import json
+    from pathlib import Path
+    from ghost_nbdev.config import config_to_dict
+    from ghost_nbdev.grid import load_study
+    from ghost_nbdev.sweep import config_diff
+    files = sorted((Path(__file__).resolve().parent.parent / 'results' / 'studies').glob('*.toml'))
+    assert len(files) >= 19
+    for f in files:
+        s = load_study(f)
+        assert (s.out / 'study.toml').read_text() == s.text, f
+        meta = json.loads((s.out / ('sweep.json' if s.space is None else 'search.json')).read_text())
+        assert config_diff(meta['base'], config_to_dict(s.cfg)) == [], (f, config_diff(meta['base'], config_to_dict(s.cfg)))
+        if s.space is None: assert meta['grid'] == {k: [list(x) if isinstance(x, tuple) else x for x in v] for k, v in s.grid.items()}, f
+        else: assert (meta['space'], meta['name']) == (json.loads(json.dumps(s.space)), s.name), f
