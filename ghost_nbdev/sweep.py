@@ -9,7 +9,7 @@ __all__ = ['WHERE', 'EXECUTORS', 'max_tracks', 'run_group', 'write_text', 'write
 
 # %% ../nbs/13a_sweep.ipynb #4d5e6f70
 import fcntl, json, os, socket, time
-from dataclasses import fields, replace
+from dataclasses import replace
 from pathlib import Path
 import pandas as pd
 from .config import Config, ConfigError, config_to_dict
