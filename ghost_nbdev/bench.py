@@ -21,7 +21,7 @@ from .inits import init_stack, student_init
 from .reference import train_teacher_reference, distill_reference, accuracy_mlp
 from .results import mean_ci, diff_ci
 from .experiment import run_experiment, estimate_memory
-from .grid import SEARCH_KEYS, Study
+from .grid import SEARCH_DEFAULTS, Study
 from .sweep import LocalExecutor, sweep
 from .search import search
 from .baselines import original_code, matmul_floor, plain_original, FIDELITY, paper_approach
@@ -242,7 +242,7 @@ def bench_search(n_models:int=2, epochs:int=1, trials:int=12, repeat:int=2, devi
     cfg = preset('original', n_models=n_models, teacher_epochs=epochs, student_epochs=epochs, validation=10_000,
                  students=('student-ghost',), device=device, data_root=data_root)
     space = {'loss': {'choices': {'kl': 'kl', 'mse': 'mse'}}, 'student_lr': {'low': 1e-4, 'high': 1e-2, 'log': True, 'step': None}}
-    settings = {**{k: d for k, (_, d, _) in SEARCH_KEYS.items()}, 'trials': trials, 'prune': False}
+    settings = {**SEARCH_DEFAULTS, 'trials': trials, 'prune': False}
     study = Study('bench', cfg, {}, space=space, search=settings)
     dev = resolve_device(cfg.device)
     data = load_data(cfg, dev)

@@ -111,9 +111,8 @@ def prepare(cfg:Config, data:Data=None, n_tracks:int=None) -> tuple:
     if data.n_classes > cfg.n_classes: data = data.first_classes(cfg.n_classes)
     if data.held_out != cfg.validation:
         if data.held_out: raise ConfigError(f"the data holds out {data.held_out} examples but validation={cfg.validation}: pass the whole dataset")
-        if cfg.validation >= len(data.train_y):
-            raise ConfigError(f"validation={cfg.validation}: the data has only {len(data.train_y):,} training examples to hold out from")
-        data = data.hold_out(cfg.validation)  # the last examples become the set every metric scores on
+        try: data = data.hold_out(cfg.validation)  # the last examples become the set every metric scores on
+        except ValueError: raise ConfigError(f"validation={cfg.validation}: the data has only {len(data.train_y):,} training examples to hold out from") from None
     if cfg.noise == 'digits' and cfg.student_images > len(data.train_y):
         raise ConfigError(f"student_images={cfg.student_images}: noise='digits' has {len(data.train_y):,} images to show")
     return device, data

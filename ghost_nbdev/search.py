@@ -6,21 +6,21 @@
 __all__ = ['KEEP_TEACHERS', 'suggest', 'score', 'epoch_metrics', 'open_search', 'optuna_study', 'run_trials', 'finish_search',
            'cross_controls', 'final_run', 'SearchResult', 'search']
 
-# %% ../nbs/13b_search.ipynb #1e6c4f3b
+# %% ../nbs/13b_search.ipynb #f50d99b1
 import json, shutil, time, warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 import pandas as pd
 import torch
 from .config import STUDENT_KINDS, ConfigError, config_to_dict
-from .grid import Study, describe, teacher_key
+from .grid import Study, describe, objective_names, teacher_key
 from .data import Data
 from .metrics import model_mean
 from .results import Results, load_results, save_results, summarize
 from .experiment import prepare, run_experiment
-from .sweep import SweepLock, build_table, cell_dir, config_diff, duration, run_group, save_cell, write_json, write_text
+from .sweep import SweepLock, build_table, cell_dir, config_diff, duration, open_folder, run_group, save_cell, write_json, write_text
 
-# %% ../nbs/13b_search.ipynb #daa030f1
+# %% ../nbs/13b_search.ipynb #a343de04
 def _optuna():
     "Optuna, imported when a search first needs it (it is an optional extra)."
     try: import optuna
@@ -41,37 +41,25 @@ def suggest(trial, # an Optuna trial
         else: values[name] = trial.suggest_float(name, s['low'], s['high'], log=s['log'], step=s['step'])
     return values
 
-# %% ../nbs/13b_search.ipynb #e7ef216f
+# %% ../nbs/13b_search.ipynb #496c209f
 def score(metrics:dict, # {variant: {metric: K values}}, as in `Results.metrics` (or an epoch's rows, see `epoch_metrics`)
           objective:str, # a variant, or 'A - B'
           metric:str='acc',
          ) -> float:
     "The objective's value: the mean over the models of the variant's metric, or of the paired gap between two variants."
-    a, *b = [torch.as_tensor(metrics[n.strip()][metric], dtype=torch.float64) for n in objective.split(' - ')]
+    a, *b = [torch.as_tensor(metrics[n][metric], dtype=torch.float64) for n in objective_names(objective)]
     return model_mean(a - b[0] if b else a)
 
 def epoch_metrics(rows:list) -> dict:
     "{student kind: its metrics} from one epoch's history rows (see `distill_tracks`'s `on_epoch`)."
     return {r['kind']: r['metrics'] for r in rows if r['metrics']}
 
-# %% ../nbs/13b_search.ipynb #ca1d4aaa
+# %% ../nbs/13b_search.ipynb #962aa9cb
 def open_search(out, study:Study) -> Path:
     "Create the search folder `out`, or check that the existing one holds this search; returns its path."
-    out = Path(out)
     spec = json.loads(json.dumps(dict(name=study.name, base=config_to_dict(study.cfg), space=study.space,
                                       search={k: v for k, v in study.search.items() if k not in ('trials', 'final_models')})))
-    meta = out / 'search.json'
-    if meta.exists():
-        old = json.loads(meta.read_text())
-        diff = config_diff(old['base'], spec['base'])
-        diff += [f"{k}: {old[k]} there, {spec[k]} here" for k in ('name', 'space', 'search') if old[k] != spec[k]]
-        if diff: raise ConfigError(f"{out} holds another search ({'; '.join(diff)}): choose another folder, or remove it to start over")
-        return out
-    if out.exists() and any(out.iterdir()): raise ConfigError(f"{out} exists and is not a search folder: choose another one")
-    try: (out / 'cells').mkdir(parents=True, exist_ok=True)
-    except OSError as e: raise ConfigError(f"cannot create the search folder {out}: {e.strerror or e}") from None
-    write_json(meta, spec)
-    return out
+    return open_folder(out, 'search', spec)
 
 def _db(out) -> str: return f"sqlite:///{Path(out).resolve() / 'search.db'}"
 
@@ -93,7 +81,7 @@ def optuna_study(out, study:Study, log=print):
             + ("its settings queued again" if again else "and not queued again (it was itself a retry)"))
     return ostudy
 
-# %% ../nbs/13b_search.ipynb #fdc2695b
+# %% ../nbs/13b_search.ipynb #be7caaa3
 KEEP_TEACHERS = 8  # sets of trained teachers a search keeps for later trials (the oldest go first)
 
 def _counts(ostudy) -> dict:
@@ -124,7 +112,7 @@ def run_trials(study:Study, ostudy, out, data:Data, trials:int, progress='silent
         reached = [0]
         def report(epoch, rows):
             m, reached[0] = epoch_metrics(rows), epoch
-            if all(n.strip() in m for n in s['objective'].split(' - ')):
+            if all(n in m for n in objective_names(s['objective'])):
                 trial.report(score(m, s['objective'], s['metric']), epoch)
                 if epoch < cfg.student_epochs and trial.should_prune(): raise optuna.TrialPruned()  # a finished trial is kept
         t0 = time.monotonic()
@@ -144,7 +132,7 @@ def run_trials(study:Study, ostudy, out, data:Data, trials:int, progress='silent
         best = ostudy.best_trial
         log(f"trial {trial.number} complete: {value:.4f} (best {best.value:.4f}, trial {best.number}; {time.monotonic() - t0:.0f} s)")
 
-# %% ../nbs/13b_search.ipynb #872c7128
+# %% ../nbs/13b_search.ipynb #81f9fbcb
 def _plot(out:Path, name:str, draw, log=print):
     "Save the Optuna plot `draw()` (an Axes) as plots/`name`.png; a plot that needs more trials is left out, and said so."
     from matplotlib import pyplot as plt
@@ -176,7 +164,7 @@ def finish_search(out, study:Study, ostudy, plots:bool=True, log=print) -> pd.Da
         _plot(out, 'parallel-coordinates', lambda: ov.plot_parallel_coordinate(ostudy), log)
     return trials
 
-# %% ../nbs/13b_search.ipynb #6eb68a2f
+# %% ../nbs/13b_search.ipynb #3a9b7587
 def cross_controls(students:tuple) -> tuple:
     "The cross-model controls of `students` that are not among them: the same logits, from a fresh initialisation."
     logits = {STUDENT_KINDS[k][1] for k in students if STUDENT_KINDS[k][0] == 'teacher'}
@@ -197,7 +185,7 @@ def final_run(out, study:Study, ostudy, data:Data=None, progress='silent', log=p
     save_results(res, final)
     return res
 
-# %% ../nbs/13b_search.ipynb #94e64b8e
+# %% ../nbs/13b_search.ipynb #5cfb8cfa
 @dataclass
 class SearchResult:
     "What a search leaves: its folder, a row per trial, the best trial, and the best settings' run on the test set."
