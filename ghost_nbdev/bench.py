@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['SUITES', 'timed', 'warm_up', 'best_of', 'print_rows', 'reference_path', 'engine_path', 'bench_single',
-           'bench_fidelity', 'bench_ensemble', 'bench_sweep', 'bench_metrics', 'bench_ray', 'bench_search', 'bench_gpu',
-           'run_bench']
+           'bench_fidelity', 'bench_ensemble', 'bench_sweep', 'bench_metrics', 'bench_ray', 'bench_search',
+           'bench_arch', 'bench_gpu', 'run_bench']
 
 # %% ../nbs/15_bench.ipynb #03b2323c
 import json, os, resource, statistics, tempfile, time
@@ -24,7 +24,7 @@ from .experiment import run_experiment, estimate_memory
 from .grid import SEARCH_DEFAULTS, Study
 from .sweep import LocalExecutor, sweep
 from .search import search
-from .baselines import original_code, matmul_floor, plain_original, FIDELITY, paper_approach
+from .baselines import original_code, matmul_floor, arch_floor, plain_original, FIDELITY, paper_approach
 
 # %% ../nbs/15_bench.ipynb #619269f9
 def _sync(device):
@@ -265,6 +265,38 @@ def bench_search(n_models:int=2, epochs:int=1, trials:int=12, repeat:int=2, devi
     print_rows(rows, f'search overhead: {len(done)} trials, N={n_models}, {epochs}+{epochs} epochs, on {dev}', log)
     return rows
 
+# %% ../nbs/15_bench.ipynb #54889c6b
+def bench_arch(n_models:int=8, # the ensemble's size
+               epochs:int=1, # teacher and student epochs
+               images:int=8192, # training digits and noise images per epoch (the CNN is slow on a CPU)
+               cnn:str='conv8k3p1-pool2-conv16k3p1-pool4-fc256', # the convolutional teacher and students
+               repeat:int=2, # runs of each contender, interleaved; the fastest counts
+               device:str='auto', data_root:str=DATA_ROOT, log=print) -> list:
+    "Networks other than the MLP: a CNN ensemble against its own kernels alone, and the MLP through its hand-written backward pass against autograd."
+    base = preset('paper', n_models=n_models, teacher_epochs=epochs, student_epochs=epochs, student_images=images,
+                  noise_pool=0, eval_every=0, students=('student-ghost', 'cross-ghost'), device=device, data_root=data_root)
+    dev = resolve_device(base.device)
+    data = load_data(base, dev).subset(images, 2_000)
+    warm_up(dev)
+    cfgs = {'MLP, hand-written backward': base, 'MLP through autograd': replace(base, arch='flatten-fc256-fc256'),
+            f'CNN {cnn}': replace(base, arch=cnn)}
+    runners = {name: (lambda c=c: engine_path(c, data)) for name, c in cfgs.items()}
+    runners.update({f'{name}: kernels alone': (lambda c=c: arch_floor(c, len(data.train_y), len(data.test_y), dev))
+                    for name, c in cfgs.items() if name != 'MLP through autograd'})
+    best = best_of(runners, repeat, dev, log)
+    rows = []
+    for name, (s, out) in best.items():
+        row = dict(run=name, device=str(dev), seconds=s)
+        if isinstance(out, dict): row.update(teacher=out['teacher'], student=out['student-ghost'])
+        floor = best.get(f'{name}: kernels alone')
+        if floor: row['vs kernels alone'] = s / floor[0]
+        rows.append(row)
+    hand, auto = best['MLP, hand-written backward'][0], best['MLP through autograd'][0]
+    next(r for r in rows if r['run'] == 'MLP through autograd')['vs hand-written'] = auto / hand
+    print_rows(rows, f'architectures: paper preset, N={n_models}, {epochs}+{epochs} epochs of {images:,} images, '
+               f'{len(base.students)} student kinds, {torch.get_num_threads()} threads, on {dev}', log)
+    return rows
+
 # %% ../nbs/15_bench.ipynb #a9c5ab3c
 def bench_gpu(sizes=(100, 1000), paper_n:int=100, data_root:str=DATA_ROOT, log=print) -> list:
     "Time the paper preset at each N in `sizes` on CUDA, fp32 and tf32, with peak device memory; and the paper's approach."
@@ -291,7 +323,7 @@ def bench_gpu(sizes=(100, 1000), paper_n:int=100, data_root:str=DATA_ROOT, log=p
 
 # %% ../nbs/15_bench.ipynb #4f4e2d2b
 SUITES = {'single': bench_single, 'fidelity': bench_fidelity, 'ensemble': bench_ensemble, 'sweep': bench_sweep,
-          'metrics': bench_metrics, 'ray': bench_ray, 'search': bench_search, 'gpu': bench_gpu}
+          'metrics': bench_metrics, 'ray': bench_ray, 'search': bench_search, 'arch': bench_arch, 'gpu': bench_gpu}
 
 def run_bench(suite:str='single', out:str=None, log=print, **kwargs) -> list:
     "Run benchmark `suite`; with `out`, also write its rows to that JSON file."

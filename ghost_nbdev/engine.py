@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['CHECK_EVERY', 'progress_mode', 'Progress', 'backward', 'matmul_precision', 'adam', 'apply_decay', 'DivergedError',
-           'check_finite', 'teacher_step', 'train_teacher', 'Track', 'distill_step', 'distill_tracks']
+           'check_finite', 'step_grad', 'teacher_step', 'train_teacher', 'Track', 'distill_step', 'distill_tracks']
 
 # %% ../nbs/08_engine.ipynb #01ec753c
 import contextlib, sys, time
@@ -15,7 +15,7 @@ from fastprogress.fastprogress import master_bar, progress_bar
 from fastprogress.core import IN_NOTEBOOK
 from .config import Config, StudentSpec, teacher_layers
 from .data import Data, batch_slices
-from .model import StackedMLP, forward
+from .model import StackedNet, forward, layer_parts
 from .losses import class_loss_grad, LOSSES
 from .inits import DistillInputs, digit_order, noise_plan, students_see
 from .metrics import METRICS, Probe, measure, headline, model_mean
@@ -99,12 +99,12 @@ def adam(groups:list) -> torch.optim.Adam:
     except (RuntimeError, ValueError): return torch.optim.Adam(groups, foreach=True)
 
 def apply_decay(layers:list, grads:list, train, lr:float, weight_decay:float, decay:str):
-    "Weight decay on the layers `train` (0-based), before Adam's step: into the gradient, or onto the weights."
+    "Weight decay on the trained parts `train` ((0-based layer, outputs) pairs), before Adam's step: into the gradient, or onto the weights."
     if not weight_decay: return
-    for l in train:
+    for l, sl in train:
         for p, g in zip(layers[l], grads[l]):
-            if decay == 'coupled': g.add_(p, alpha=weight_decay)
-            else: p.mul_(1 - lr * weight_decay)
+            if decay == 'coupled': g[..., sl].add_(p[..., sl], alpha=weight_decay)
+            else: p[..., sl].mul_(1 - lr * weight_decay)
 
 # %% ../nbs/08_engine.ipynb #2b9d4e6a
 CHECK_EVERY = 32  # steps between checks that the losses are still finite
@@ -121,15 +121,37 @@ def check_finite(total:Tensor, # (K,) running losses
                             f"infinite; the learning rate ({lr:g}) is probably too large")
 
 # %% ../nbs/08_engine.ipynb #a3f7cbe8
-def teacher_step(layers:list, grads:list, opt, x:Tensor, y:Tensor, n_classes:int, train, decay:tuple) -> Tensor:
+def step_grad(stack:StackedNet, # the K models
+              layers:list, grads:list, # `stack.layers()` and the views of its gradient buffer
+              x:Tensor, # (K, B, P) inputs
+              sl:slice, # the logits the loss looks at
+              loss_grad, # logits z[..., sl] -> (per-model loss (K,), its gradient with respect to them)
+              parts:tuple, # (trained, frozen) parts, from `layer_parts`
+             ) -> Tensor:
+    "Forward, the loss and its gradient, written into `grads` for the trained layers: by hand for an MLP, by autograd for any other network."
+    trained, frozen = parts
+    if stack.arch.is_mlp:
+        acts = []
+        z = forward(layers, x, acts)
+        loss, g = loss_grad(z[..., sl])
+        dz = torch.zeros_like(z); dz[..., sl] = g
+        backward(layers, grads, x, acts, dz, sorted({l for l, _ in trained}))
+        frozen = [(l, s) for l, s in frozen if s != slice(None)]  # whole frozen layers got no gradient
+    else:
+        with torch.enable_grad():
+            z = stack(x)
+            loss, g = loss_grad(z.detach()[..., sl])
+            dz = torch.zeros_like(z); dz[..., sl] = g
+            (flat,) = torch.autograd.grad(z, stack.flat, dz)
+            stack.flat.grad.copy_(flat)
+    for l, s in frozen:  # a frozen layer or head gets no gradient
+        for t in grads[l]: t[..., s].zero_()
+    return loss
+
+def teacher_step(stack:StackedNet, layers:list, grads:list, opt, x:Tensor, y:Tensor, n_classes:int, parts:tuple, decay:tuple) -> Tensor:
     "One Adam step of K teachers on digits x (K, B, P) with labels y (K, B); returns each model's loss."
-    acts = []
-    z = forward(layers, x, acts)
-    loss, g = class_loss_grad(z[..., :n_classes], y)
-    dz = torch.zeros_like(z)
-    dz[..., :n_classes] = g
-    backward(layers, grads, x, acts, dz, train)
-    apply_decay(layers, grads, train, *decay)
+    loss = step_grad(stack, layers, grads, x, slice(0, n_classes), lambda z: class_loss_grad(z, y), parts)
+    apply_decay(layers, grads, parts[0], *decay)
     opt.step()
     return loss
 
@@ -142,7 +164,7 @@ def _epoch_row(phase, epoch, who, loss, metrics, seconds) -> dict:
 
 # %% ../nbs/08_engine.ipynb #5d1e430c
 @torch.no_grad()
-def train_teacher(teacher:StackedMLP, # K teachers, trained in place
+def train_teacher(teacher:StackedNet, # K teachers, trained in place
                   data:Data, cfg:Config,
                   models=None, # model indices, for the data order (default: range(K))
                   progress=None, # see `progress_mode`
@@ -153,7 +175,7 @@ def train_teacher(teacher:StackedMLP, # K teachers, trained in place
     models = range(K) if models is None else models
     probe = probe or Probe(data.test_x, data.test_y, cfg.n_classes)
     layers, opt = teacher.layers(), adam([{'params': [teacher.flat], 'lr': cfg.lr}])
-    grads, train = teacher.layers(teacher.flat.grad), [l - 1 for l in teacher_layers(cfg)]
+    grads, parts = teacher.layers(teacher.flat.grad), layer_parts(teacher_layers(cfg), teacher.arch, cfg.n_classes)
     decay = (cfg.lr, cfg.weight_decay, cfg.decay)
     D = data.train_x.shape[1]
     xbuf = torch.empty(K * cfg.batch_size, D, dtype=data.train_x.dtype, device=dev)  # reused every step
@@ -170,7 +192,7 @@ def train_teacher(teacher:StackedMLP, # K teachers, trained in place
                 idx = order[:, s].reshape(-1)
                 x = torch.index_select(data.train_x, 0, idx, out=xbuf[:len(idx)]).view(K, -1, D)
                 y = torch.index_select(data.train_y, 0, idx, out=ybuf[:len(idx)]).view(K, -1)
-                total += teacher_step(layers, grads, opt, x, y, cfg.n_classes, train, decay) * x.shape[1]
+                total += teacher_step(teacher, layers, grads, opt, x, y, cfg.n_classes, parts, decay) * x.shape[1]
                 if step % CHECK_EVERY == CHECK_EVERY - 1: check_finite(total, 'teacher phase', epoch + 1, cfg.lr)
             check_finite(total, 'teacher phase', epoch + 1, cfg.lr)
             metrics = measure(teacher, probe, cfg.metrics) if measure_due(cfg, epoch + 1, cfg.teacher_epochs) else {}
@@ -185,9 +207,9 @@ def train_teacher(teacher:StackedMLP, # K teachers, trained in place
 class Track:
     "K students distilled side by side with others: their kind, the stack (trained in place), its settings."
     kind:str # the student kind, a key of STUDENT_KINDS
-    stack:StackedMLP # the students, starting at their initialisation
+    stack:StackedNet # the students, starting at their initialisation
     spec:StudentSpec # loss, logits, optimiser settings, trainable layers (see `student_spec`)
-    init:StackedMLP=None # a copy of the initialisation, for the metrics that compare with it (see `needs_init`)
+    init:StackedNet=None # a copy of the initialisation, for the metrics that compare with it (see `needs_init`)
     cell:int=None # the sweep cell the track belongs to, when several cells are distilled together
     measured:dict=None # set by `distill_tracks`: {column: K values} after the last epoch and the first step, if measured
 
@@ -196,24 +218,21 @@ class Track:
         "How progress tables name the track: its kind, and its cell in a sweep."
         return self.kind if self.cell is None else f'[{self.cell}] {self.kind}'
 
-def distill_step(tracks:list, # [(layers, grads, train, spec), ...] per track
-                 teacher_weights:list, # the teachers' (W, b) per layer
+def distill_step(tracks:list, # [(stack, layers, grads, parts, spec), ...] per track
+                 teacher:StackedNet, # the K frozen teachers
+                 teacher_weights:list, # `teacher.layers()`
                  opt, x:Tensor,
                  on_grad=None, # called with a track's index once its loss gradient is in, before weight decay and the step
                 ) -> list:
     "One Adam step of every track on the noise batch x (K, B, P); returns each track's per-model loss."
-    t = forward(teacher_weights, x)
+    t = forward(teacher_weights, x) if teacher.arch.is_mlp else teacher(x)
     losses = []
-    for i, (layers, grads, train, spec) in enumerate(tracks):
-        acts = []
-        z = forward(layers, x, acts)
+    for i, (stack, layers, grads, parts, spec) in enumerate(tracks):
         sl = spec.logit_slice
-        loss, g = LOSSES[spec.loss].grad(z[..., sl], t[..., sl], spec.temperature)
-        dz = torch.zeros_like(z)
-        dz[..., sl] = g
-        backward(layers, grads, x, acts, dz, train)
+        fn = lambda z: LOSSES[spec.loss].grad(z, t[..., sl], spec.temperature)
+        loss = step_grad(stack, layers, grads, x, sl, fn, parts)
         if on_grad is not None: on_grad(i)
-        apply_decay(layers, grads, train, spec.lr, spec.weight_decay, spec.decay)
+        apply_decay(layers, grads, parts[0], spec.lr, spec.weight_decay, spec.decay)
         losses.append(loss)
     opt.step()
     return losses
@@ -221,7 +240,7 @@ def distill_step(tracks:list, # [(layers, grads, train, spec), ...] per track
 # %% ../nbs/08_engine.ipynb #efec2cd3
 @torch.no_grad()
 def distill_tracks(tracks:list, # `Track`s, trained in place
-                   teacher:StackedMLP, # K frozen teachers
+                   teacher:StackedNet, # K frozen teachers
                    data:Data, # the test set feeds the metrics; the training images stand in for noise with noise='digits'
                    cfg:Config, # noise, epochs, images per epoch and metrics
                    models=None, # model indices, for the noise streams (default: range(K))
@@ -236,7 +255,8 @@ def distill_tracks(tracks:list, # `Track`s, trained in place
     if len(B) != 1: raise ValueError(f"tracks distilled together need one batch size, got {sorted(B)}")
     B = B.pop()
     opt = adam([{'params': [t.stack.flat], 'lr': t.spec.lr} for t in tracks])
-    state = [(t.stack.layers(), t.stack.layers(t.stack.flat.grad), [l - 1 for l in t.spec.layers], t.spec) for t in tracks]
+    state = [(t.stack, t.stack.layers(), t.stack.layers(t.stack.flat.grad), layer_parts(t.spec.layers, t.spec.arch, cfg.n_classes), t.spec)
+             for t in tracks]
     t_layers = teacher.layers()
     base = probe or Probe(data.test_x, data.test_y, cfg.n_classes)
     probes = [Probe(base.x, base.y, base.n_classes, teacher, base.teacher_init, t.init, base.cache) for t in tracks]
@@ -258,7 +278,7 @@ def distill_tracks(tracks:list, # `Track`s, trained in place
             for step, s in enumerate(show.batches(batch_slices(idx.shape[1], B))):
                 x = inputs(keys, idx[:, s])
                 on_grad = (lambda j: [f.on_grad(j) for f in firsts]) if firsts and epoch == step == 0 else None
-                totals += torch.stack(distill_step(state, t_layers, opt, x, on_grad)) * x.shape[1]
+                totals += torch.stack(distill_step(state, teacher, t_layers, opt, x, on_grad)) * x.shape[1]
                 if on_grad is not None:
                     for f in firsts:
                         for cols_i, m in zip(first_cols, f.after_step()): cols_i.update(m)

@@ -10,10 +10,10 @@ __all__ = ['train_teachers', 'student_inits', 'tracks_for', 'distill_students', 
 import math, os, time
 from dataclasses import replace
 import torch
-from .config import (Config, ConfigError, config_to_dict, layer_sizes, student_sizes, student_spec,
+from .config import (Config, ConfigError, config_to_dict, arch_of, student_spec,
                                 resolve_device, torch_dtype)
 from .data import DATASETS, Data, load_data
-from .model import StackedMLP, select, n_params
+from .model import StackedNet, select
 from .inits import init_stack, student_init
 from .metrics import Probe, measure, needs_init
 from .engine import Track, train_teacher, distill_tracks
@@ -28,7 +28,7 @@ def train_teachers(cfg:Config, data:Data, models=None, progress=None) -> tuple:
     history = train_teacher(teacher, data, cfg, models, progress, probe)
     return init, teacher, history
 
-def student_inits(cfg:Config, teacher_init:StackedMLP, models=None) -> dict:
+def student_inits(cfg:Config, teacher_init:StackedNet, models=None) -> dict:
     "Stage 2: {student kind: its K initialisations} for the config's students."
     return {kind: student_init(cfg, teacher_init, kind, models) for kind in cfg.students}
 
@@ -38,8 +38,8 @@ def tracks_for(cfg:Config, inits:dict, cell:int=None) -> list:
     return [Track(kind, select(s, range(s.n_models)) if keep else s, student_spec(cfg, kind), init=s if keep else None, cell=cell)
             for kind, s in inits.items()]
 
-def distill_students(cfg:Config, teacher:StackedMLP, inits:dict, data:Data, models=None, progress=None,
-                     teacher_init:StackedMLP=None) -> tuple:
+def distill_students(cfg:Config, teacher:StackedNet, inits:dict, data:Data, models=None, progress=None,
+                     teacher_init:StackedNet=None) -> tuple:
     "Stage 3: ({kind: trained students}, history, {kind: metrics measured after the last epoch, or None})."
     tracks = tracks_for(cfg, inits)
     if not tracks: return {}, [], {}
@@ -47,7 +47,7 @@ def distill_students(cfg:Config, teacher:StackedMLP, inits:dict, data:Data, mode
     history = distill_tracks(tracks, teacher, data, cfg, models, progress, probe)
     return {t.kind: t.stack for t in tracks}, history, {t.kind: t.measured for t in tracks}
 
-def measure_variants(cfg:Config, data:Data, stacks:dict, teacher:StackedMLP=None, teacher_init:StackedMLP=None,
+def measure_variants(cfg:Config, data:Data, stacks:dict, teacher:StackedNet=None, teacher_init:StackedNet=None,
              inits:dict=None) -> dict:
     "Stage 4: {variant: {metric column: K values}} for every stack in `stacks` ({variant: stack}), against `inits`."
     cache, inits = {}, inits or {}
@@ -60,16 +60,17 @@ def estimate_memory(cfg:Config, n_train:int=60_000, n_test:int=10_000, n_tracks:
     s, K, P = torch.tensor([], dtype=torch_dtype(cfg)).element_size(), cfg.n_models, DATASETS[cfg.dataset].n_pixels
     T = len(cfg.students) if n_tracks is None else n_tracks
     B, Bs = cfg.batch_size, student_spec(cfg, cfg.students[0]).batch_size if cfg.students else cfg.batch_size
-    teacher = K * n_params(layer_sizes(cfg)) * s  # one stack of teachers
-    student = K * n_params(student_sizes(cfg)) * s
+    t_arch, s_arch = arch_of(cfg), arch_of(cfg, 'student')
+    teacher = K * t_arch.n_params * s  # one stack of teachers
+    student = K * s_arch.n_params * s
     data = (n_train + n_test) * (P * s + 8)
     acts = lambda b, width: 6 * K * b * width * s  # forward activations and backward temporaries alive at once
     evaluation = 3 * 2**24 * s + teacher  # one chunk of test images through all models
     # a trained stack has parameters, gradients and Adam's two moments; the teachers' init is kept
-    teacher_phase = 5 * teacher + K * n_train * 8 + K * B * (P * s + 8) + max(acts(B, max(cfg.hidden)), evaluation)
+    teacher_phase = 5 * teacher + K * n_train * 8 + K * B * (P * s + 8) + max(acts(B, t_arch.widest), evaluation)
     pool = K * (cfg.noise_pool or 0) * 8 + 2 * 4 * min(K * Bs * P, 2**24)
     per_track = 5 if needs_init(cfg.metrics) else 4  # the students, their gradients, Adam's moments (and a copy of the init)
-    distill_phase = 2 * teacher + T * per_track * student + K * Bs * P * s + pool + max(acts(Bs, max(student_sizes(cfg)[1:-1])), evaluation)
+    distill_phase = 2 * teacher + T * per_track * student + K * Bs * P * s + pool + max(acts(Bs, s_arch.widest), evaluation)
     return int(1.1 * (data + max(teacher_phase, distill_phase)))
 
 def free_memory(device:torch.device) -> int:
@@ -118,8 +119,8 @@ def prepare(cfg:Config, data:Data=None, n_tracks:int=None) -> tuple:
     return device, data
 
 def collect_metrics(cfg:Config, data:Data,
-                    init:StackedMLP, # the teachers' initialisation (the reference)
-                    teacher:StackedMLP, # the trained teachers
+                    init:StackedNet, # the teachers' initialisation (the reference)
+                    teacher:StackedNet, # the trained teachers
                     inits:dict, # {student kind: its initialisation}
                     students:dict, # {student kind: the trained students}
                     measured:dict, # {student kind: its metrics after its last epoch, or None} (see `Track.measured`)

@@ -8,54 +8,54 @@ __all__ = ['init_stack', 'init_std', 'student_init', 'digit_order', 'distill_siz
 # %% ../nbs/06_inits.ipynb #32cd80c7
 import math
 import torch
-from .config import Config, layer_sizes, noise_spec, resolve_device, shared_layers, student_spec, torch_dtype
+from .config import Config, arch_of, logit_slice, noise_spec, resolve_device, shared_layers, student_spec, torch_dtype
 from torch import Tensor
 from .streams import NoiseMaker, generator, permutations, stream_keys
-from .model import StackedMLP, draw_stack, select
+from .model import StackedNet, draw_stack, select
 
 # %% ../nbs/06_inits.ipynb #475fd711
 def init_stack(cfg:Config, # init, seed, dtype and device come from here
                stream:str='init', # which initialisation: 'init' (the teachers) or another name
                models=None, # model indices (default: range(cfg.n_models))
                device=None, # default: the config's
-               sizes=None, # layer widths (default: the teacher's)
-              ) -> StackedMLP:
-    "A `StackedMLP` whose model k is initialised from the stream (cfg.seed, stream, models[k])."
+               arch=None, # the network, an `Arch` (default: the teacher's)
+              ) -> StackedNet:
+    "A `StackedNet` whose model k is initialised from the stream (cfg.seed, stream, models[k])."
     models = range(cfg.n_models) if models is None else models
-    sizes = layer_sizes(cfg) if sizes is None else list(sizes)
-    s = draw_stack(sizes, cfg.init, cfg.seed, stream, models)
+    s = draw_stack(arch_of(cfg) if arch is None else arch, cfg.init, cfg.seed, stream, models)
     dev = resolve_device(cfg.device) if device is None else device
     return s.to(dev, torch_dtype(cfg))
 
 # %% ../nbs/06_inits.ipynb #8e2b4f1c
-def init_std(init:str, d_in:int) -> float:
-    "The standard deviation of a layer's initial weights: 1/sqrt(3 d_in) for 'torch', 1/sqrt(d_in) for 'normal'."
-    return 1 / math.sqrt((3 if init == 'torch' else 1) * d_in)
+def init_std(init:str, fan_in:int) -> float:
+    "The standard deviation of a layer's initial weights: 1/sqrt(3 fan_in) for 'torch', 1/sqrt(fan_in) for 'normal'."
+    return 1 / math.sqrt((3 if init == 'torch' else 1) * fan_in)
 
 def student_init(cfg:Config, # the experiment's settings: `share`, `share_alpha`, `share_sigma` above all
-                 teacher_init:StackedMLP, # the K teachers' initialisation θ_T0
+                 teacher_init:StackedNet, # the K teachers' initialisation θ_T0
                  kind:str, # a student kind, e.g. 'student-ghost' or 'cross-ghost'
                  models=None, # model indices (default: range(K)), for the fresh and perturbation streams
-                ) -> StackedMLP:
+                ) -> StackedNet:
     "The K initialisations of student `kind`: θ_T0, a fresh draw, or their mixture, layer by layer."
     spec, K = student_spec(cfg, kind), teacher_init.n_models
     models = range(K) if models is None else models
     dev = teacher_init.flat.device
     pairs = shared_layers(cfg) if spec.init == 'teacher' else []
     a, sigma = cfg.share_alpha, cfg.share_sigma
-    if pairs and len(pairs) == len(spec.sizes) - 1 and a == 1 and sigma == 0 and list(spec.sizes) == teacher_init.sizes:
+    if len(pairs) == spec.arch.n_layers and all(len(p) == 2 for p in pairs) and a == 1 and sigma == 0 and spec.arch == teacher_init.arch:
         return select(teacher_init, range(K))  # the whole teacher's initialisation: no fresh draw to mix in
-    s = init_stack(cfg, 'fresh-init', models, device=dev, sizes=spec.sizes)
+    s = init_stack(cfg, 'fresh-init', models, device=dev, arch=spec.arch)
     gens = [generator(cfg.seed, 'perturb', k) for k in models] if sigma > 0 else None
     with torch.no_grad():
-        for l, t in pairs:
+        for l, t, *head in pairs:
             (w, b), (tw, tb) = s.layers()[l - 1], teacher_init.layers()[t - 1]
-            for p, tp in ((w, tw), (b, tb)):
+            sl = logit_slice(cfg, head[0]) if head else slice(None)  # one head: its outputs of the output layer
+            for p, tp in ((w[..., sl], tw[..., sl]), (b[..., sl], tb[..., sl])):
                 if a == 1: p.copy_(tp)
                 else: p.mul_(1 - a).add_(tp, alpha=a)
                 if gens:
                     eps = torch.stack([torch.randn(tp.shape[1:], generator=g, dtype=torch.float64) for g in gens])
-                    p.add_(eps.to(p), alpha=sigma * init_std(cfg.init, tw.shape[1]))
+                    p.add_(eps.to(p), alpha=sigma * init_std(cfg.init, teacher_init.arch.fan_in(t)))
     return s
 
 # %% ../nbs/06_inits.ipynb #7763ba15

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 import torch
 from torch import Tensor
-from .model import size_pairs
+from .model import pair_layers
 
 # %% ../nbs/04_metrics.ipynb #6e1a4d9c
 @dataclass
@@ -20,18 +20,18 @@ class Probe:
     x:Tensor # (N, D) test images, the same for every model
     y:Tensor # (N,) test labels
     n_classes:int # the class logits are the first `n_classes` outputs
-    teacher:object=None # the K trained teachers (a `StackedMLP`); model k is compared with teacher k
+    teacher:object=None # the K trained teachers (a `StackedNet`); model k is compared with teacher k
     teacher_init:object=None # the teachers' initialisation θ₀
     init:object=None # the measured stack's own initialisation
     cache:dict=field(default_factory=dict, repr=False) # what stays the same from one evaluation to the next
 
 @torch.no_grad()
-def predictions(stack, # K models (a `StackedMLP`)
+def predictions(stack, # K models (a `StackedNet`)
                 probe:Probe) -> Tensor:
     "Each model's predicted class for every test image, shape (K, N), in chunks of about 64 MB of activations."
     hit = probe.cache.get('measuring')
     if hit is not None and hit[0] is stack and hit[1] is not None: return hit[1]  # within one `measure` call
-    K, width, x = stack.n_models, max(stack.sizes[1:]), probe.x
+    K, width, x = stack.n_models, stack.arch.widest, probe.x
     chunk = max(1, min(len(x), 2**24 // (K * width)))
     pred = torch.cat([stack.forward_shared(x[i:i + chunk])[..., :probe.n_classes].argmax(-1)
                       for i in range(0, len(x), chunk)], 1)
@@ -94,8 +94,8 @@ METRICS['agree'] = Metric(agreement)
 
 # %% ../nbs/04_metrics.ipynb #7e4a1c9b
 def paired_layers(student, teacher) -> list:
-    "0-based (student layer, teacher layer) pairs of two stacks' layers of the same shape in the same place."
-    return [(s - 1, t - 1) for s, t in size_pairs(student.sizes, teacher.sizes)]
+    "0-based (student layer, teacher layer) pairs of two stacks' layers that pair (`pair_layers`: same kind, shape and place)."
+    return [(s - 1, t - 1) for s, t in pair_layers(student.arch, teacher.arch)]
 
 def layer_vectors(stack, flat:Tensor=None) -> list:
     "Each layer's weights and bias as one (K, n) matrix per layer, of the stack's parameters or of `flat`."
@@ -127,7 +127,7 @@ def update_cosine(stack, probe:Probe) -> dict:
         return {'cos': torch.full((K,), float('nan'), dtype=torch.float64)}
     pairs = paired_layers(stack, probe.teacher)
     u, v = _diffs(stack, probe.init), _diffs(probe.teacher, probe.teacher_init)
-    return {k: t.cpu() for k, t in _parts('cos', len(stack.sizes) - 1, pairs, lambda p: cosine_to(u, v, p)).items()}
+    return {k: t.cpu() for k, t in _parts('cos', stack.arch.n_layers, pairs, lambda p: cosine_to(u, v, p)).items()}
 
 def distance(stack, probe:Probe) -> dict:
     "‖θ_S − θ_T‖ / ‖θ_T − θ_T0‖, for the whole network and each layer: one value per model."
@@ -140,7 +140,7 @@ def distance(stack, probe:Probe) -> dict:
         num = sum((s[i].double() - t[j].double()).pow(2).sum(1) for i, j in p).sqrt()
         den = sum((t[j].double() - t0[j].double()).pow(2).sum(1) for _, j in p).sqrt()
         return num / den
-    return {k: v.cpu() for k, v in _parts('dist', len(stack.sizes) - 1, pairs, value).items()}
+    return {k: v.cpu() for k, v in _parts('dist', stack.arch.n_layers, pairs, value).items()}
 
 class FirstStep:
     "The first distillation step of each of `stacks` against the teacher's update: the cosines of its gradient and of its update."

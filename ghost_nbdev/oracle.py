@@ -8,13 +8,13 @@ __all__ = ['engine_vs_reference']
 # %% ../nbs/09_oracle.ipynb #f2e041ea
 from .config import Config, student_spec
 from .data import Data
-from .model import MLP, member, select
+from .model import Net, member, select
 from .inits import init_stack, student_init
 from .reference import train_teacher_reference, distill_reference
 from .engine import Track, train_teacher, distill_tracks
 
 # %% ../nbs/09_oracle.ipynb #7ca86b68
-def _max_diff(a:MLP, b:MLP) -> float:
+def _max_diff(a:Net, b:Net) -> float:
     return max((p - q).abs().max().item() for p, q in zip(a.parameters(), b.parameters()))
 
 def engine_vs_reference(cfg:Config, # n_models, students, dtype and every knob are taken from here

@@ -27,13 +27,15 @@ def _small_folder(name:str) -> Path:
     atexit.register(shutil.rmtree, out, ignore_errors=True)
     return out
 
-def study(name:str, **overrides) -> pd.DataFrame:
+def study(name:str, values:dict=None, out:str=None, **overrides) -> pd.DataFrame:
     """Run the study file `name` (see `study_file`) into its folder: what `ghost-nbdev sweep results/studies/<name>.toml` does.
 
-    Where `$GHOST_SCALE=small`: into a temporary folder removed when the kernel exits, on the first `SMALL_DATA`
-    training and test images (unless the grid changes the dataset), a quick check that the study runs."""
+    `values` replaces grid values (e.g. {a small CNN's spec: a full-size one's}); `out` is then the folder's name
+    beside the study file. Where `$GHOST_SCALE=small`: into a temporary folder removed when the kernel exits, on the
+    first `SMALL_DATA` training and test images (unless the grid changes the dataset), a quick check that the study runs."""
     s, kwargs = study_file(name, **overrides), {}
-    out = s.out
+    if values: s = replace(s, grid={f: [values.get(v, v) if isinstance(v, str) else v for v in vs] for f, vs in s.grid.items()})
+    out = s.out if out is None else STUDIES / out
     if small_scale():
         out = _small_folder(s.name)
         if 'dataset' not in s.grid: kwargs['data'] = load_data(s.cfg, resolve_device(s.cfg.device)).subset(*SMALL_DATA)

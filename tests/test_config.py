@@ -15,7 +15,21 @@ BAD = [
     (dict(hidden=()), 'hidden'), (dict(hidden=(256, 0)), 'hidden'), (dict(hidden=(-1,)), 'hidden'),
     (dict(student_hidden=(0,)), 'student_hidden'), (dict(student_hidden=(-3,)), 'student_hidden'),
     (dict(n_models=0), 'n_models'), (dict(n_models=1.5), 'n_models must be int'),
-    (dict(noise='pink'), "choose one of ['binary', 'blurred', 'digits', 'gaussian', 'uniform']"),
+    (dict(noise='pink'), "choose one of ['binary', 'blurred', 'digits', 'gaussian', 'perlin', 'uniform']"),
+    (dict(noise='perlin', noise_res=28), 'noise_res=28: the finest Perlin lattice has 28 cells per side; keep it from 1 to 27'),
+    (dict(noise_res=8, noise_octaves=3), 'the finest Perlin lattice has 32 cells'), (dict(noise_res=0), 'noise_res=0'),
+    (dict(noise_octaves=0), 'noise_octaves=0: use 1 to 4 octaves'), (dict(noise_octaves=5), 'use 1 to 4'),
+    (dict(arch='conv0k5'), "arch='conv0k5': layer 1 'conv0k5' of 'conv0k5-fc13': a convolution needs at least one channel"),
+    (dict(arch='conv8k29'), "a 29×29 kernel does not fit its 28×28 input"),
+    (dict(arch='fc64-conv8k3'), "arch='fc64-conv8k3': layer 2 'conv8k3' of 'fc64-conv8k3-fc13': needs an image"),
+    (dict(arch='conv8k3x'), "arch='conv8k3x': layer 1 of 'conv8k3x': 'conv8k3x' is not a layer"),
+    (dict(student_arch='conv8k5-pool2-pool2-pool2-pool2-pool2'), "layer 6 'pool2' of 'conv8k5-pool2-pool2-pool2-pool2-pool2-fc13': a 2×2 pool does not fit its 1×1 input"),
+    (dict(arch='fc128', hidden=(64,)), "arch and hidden=(64,) both give the teacher's hidden layers: set one"),
+    (dict(student_arch='fc128', student_hidden=(64,)), "student_arch and student_hidden=(64,) both give"),
+    (dict(arch='conv8k5-fc64', teacher_layers='4'), 'layers 1 to 3'),
+    (dict(share='ghost', student_hidden=(128,)), "share='ghost': student layer(s) ['ghost'] have no teacher layer of the same kind and shape"),
+    (dict(share='hidden+ghost', student_arch='conv8k5-fc128'), "student layer(s) ['ghost'] have no teacher layer"),
+    (dict(student_layers='gost'), 'not a layer spec'),
     (dict(noise_scale=0.0), 'noise_scale'), (dict(noise_blur=-1.0), 'noise_blur'),
     (dict(noise_pool=-1), 'noise_pool'), (dict(validation=-1), 'validation'), (dict(noise_pool=10**7), 'distinct images'),
     (dict(noise_pool=100, student_images=200), 'at most the 100 images'),
@@ -27,7 +41,7 @@ BAD = [
     (dict(students=['student-ghost', 'teacher']), 'unknown student'), (dict(students=('student-ghost', 'student-ghost')), 'once'),
     (dict(share='4'), 'layers 1 to 3'), (dict(share='first'), 'not a layer spec'),
     (dict(student_layers='none'), 'trains no layer'), (dict(teacher_layers='0'), 'do not exist'),
-    (dict(student_hidden=(128, 256), share='1'), 'no teacher layer of the same shape'),
+    (dict(student_hidden=(128, 256), share='1'), 'no teacher layer of the same kind and shape'),
     (dict(share_alpha=1.5), 'share_alpha'), (dict(share_sigma=-0.1), 'share_sigma'),
     (dict(weight_decay=-1e-4), 'weight decay'), (dict(decay='l1'), 'decay'),
     (dict(device='gpu'), 'device'), (dict(dtype='float16'), 'dtype'), (dict(precision='bf16'), 'precision'),
@@ -65,9 +79,9 @@ def test_round_trip_and_unknown_keys():
 
 def test_student_settings_default_to_the_teachers():
     s = student_spec(Config(lr=1e-3, batch_size=128, weight_decay=0.1), 'student-ghost')
-    assert (s.lr, s.batch_size, s.weight_decay, s.sizes) == (1e-3, 128, 0.1, (784, 256, 256, 13))
+    assert (s.lr, s.batch_size, s.weight_decay, s.arch.sizes) == (1e-3, 128, 0.1, [784, 256, 256, 13])
     s = student_spec(Config(student_lr=2e-3, student_batch_size=64, student_weight_decay=0.0, student_hidden=(32,)), 'cross-all')
-    assert (s.lr, s.batch_size, s.weight_decay, s.sizes, s.init, s.logit_slice) == (2e-3, 64, 0.0, (784, 32, 13), 'fresh', slice(0, 13))
+    assert (s.lr, s.batch_size, s.weight_decay, s.arch.sizes, s.init, s.logit_slice) == (2e-3, 64, 0.0, [784, 32, 13], 'fresh', slice(0, 13))
 
 def test_shared_layers():
     assert shared_layers(Config()) == [(1, 1), (2, 2), (3, 3)]
