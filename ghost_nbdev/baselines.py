@@ -18,6 +18,7 @@ from .model import MLP, StackedNet, member, select
 from .inits import init_stack, digit_order, noise_plan
 from .streams import derangement, noise_images
 from .reference import accuracy_mlp
+from .metrics import eval_chunk
 
 # %% ../nbs/14a_baselines.ipynb #2fa0b36a
 def mlp_sizes(cfg:Config) -> list:
@@ -59,6 +60,7 @@ def original_code(cfg:Config) -> dict:
 # %% ../nbs/14a_baselines.ipynb #29b8f66a
 def plain_original(cfg:Config, data:Data, seed:int, init:str='stream', order:str='stream', noise:str='stream') -> dict:
     "The original experiment as a plain loop, each random component from `'torch'`'s generators or the package's `'stream'`s."
+    mlp_sizes(cfg)  # an MLP, or a one-line refusal
     g = torch.Generator().manual_seed(seed)
     cfg = replace(cfg, seed=seed)
     if init == 'torch':
@@ -110,6 +112,7 @@ class _EinsumMLP(nn.Module):
 def paper_approach(cfg:Config, data:Data) -> dict:
     "The paper script's way of training N teachers and their four students; mean final accuracies."
     N, B, C, dev = cfg.n_models, cfg.batch_size, cfg.n_classes, data.device
+    mlp_sizes(cfg)  # an MLP, or a one-line refusal
     init = init_stack(cfg, device=dev)
     n = len(data.train_y)
     def batches(x, y):
@@ -218,9 +221,8 @@ def arch_floor(cfg:Config, n_train:int, n_test:int, device):
     Bs = cfg.student_batch_size or cfg.batch_size
     n_distill = cfg.student_images or cfg.noise_pool or n_train
     steps = lambda n, B: [(B, n // B)] + ([(n % B, 1)] if n % B else [])  # (batch size, how many)
-    chunk = lambda arch: max(1, min(n_test, 2**24 // (K * arch.widest)))  # the engine's evaluation chunks
     def evaluate(arch):
-        c = chunk(arch)
+        c = eval_chunk(K, arch, n_test)  # the engine's evaluation chunks
         for B, times in steps(n_test, c):
             run = _kernels(arch, K, B, device, dt)
             for _ in range(times): run(False)

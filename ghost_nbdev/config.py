@@ -16,7 +16,7 @@ from .data import DATASETS, DATA_ROOT
 from .streams import NOISES, NoiseSpec, OCTAVES
 from .losses import LOSSES
 from .metrics import METRICS
-from .model import ArchError, LAYER_WORDS, head_slice, parse_layers, parse_arch, mlp_spec, pair_layers
+from .model import ArchError, LAYER_WORDS, explicit_layers, head_slice, parse_layers, parse_arch, mlp_spec, pair_layers
 
 # %% ../nbs/05_config.ipynb #f11fa5a3
 DEVICE_ENV = 'GHOST_DEVICE'  # environment variable that refines device='auto'
@@ -85,8 +85,9 @@ def n_outputs(cfg) -> int:
 def arch_of(cfg, who:str='teacher'):
     "The teacher's or the students' network (an `Arch`) on the dataset's images, with n_classes + m_ghost logits."
     if who not in ('teacher', 'student'): raise ValueError(f"who={who!r}: use 'teacher' or 'student'")
-    spec = cfg.arch or mlp_spec(cfg.hidden)
-    if who == 'student': spec = cfg.student_arch or (mlp_spec(cfg.student_hidden) if cfg.student_hidden else spec)
+    spec = mlp_spec(cfg.hidden) if cfg.arch is None else cfg.arch
+    if who == 'student' and cfg.student_arch is not None: spec = cfg.student_arch
+    elif who == 'student' and cfg.student_hidden is not None: spec = mlp_spec(cfg.student_hidden)
     return parse_arch(spec, (1, *DATASETS[cfg.dataset].shape), n_outputs(cfg))
 
 def logit_slice(cfg, which:str) -> slice:
@@ -113,9 +114,7 @@ def shared_layers(cfg) -> list:
     pairs = [p for p in every if p[0] in parts]
     out = [p for p in every if p[0] == n]
     pairs += [(*out[0], h) for h in heads if out]
-    named = '+'.join(t for t in re.split('[,+]', cfg.share) if t not in LAYER_WORDS)  # numbers and heads, not words
-    named = parse_layers(named, n) if named else ()
-    missing = [p for p in named if (not out if isinstance(p, str) else p not in {q[0] for q in pairs})]
+    missing = [p for p in explicit_layers(cfg.share, n) if (not out if isinstance(p, str) else p not in {q[0] for q in pairs})]
     if missing:
         raise ConfigError(f"share={cfg.share!r}: student layer(s) {missing} have no teacher layer of the same kind and "
                           f"shape (student {arch_of(cfg, 'student')}, teacher {arch_of(cfg)})")
@@ -135,11 +134,11 @@ class Config:
     m_ghost:int=3 # ghost logits: extra outputs that never see a label
     hidden:tuple=_DEFAULT_HIDDEN # the teacher's hidden layer widths (an MLP)
     arch:str=None # the teacher's hidden layers as a layer spec, e.g. 'conv32k5-pool2-fc256' (None: the MLP of `hidden`)
-    init:str='torch' # 'torch' (nn.Linear default) or 'normal' (N(0, 1/sqrt(d_in)) weights, zero biases)
+    init:str='torch' # 'torch' (nn.Linear's and nn.Conv2d's default) or 'normal' (N(0, 1/sqrt(fan_in)) weights, zero biases)
     lr:float=3e-4 # the teacher's Adam learning rate
     batch_size:int=256 # examples per teacher step
     teacher_epochs:int=5 # passes over the training examples
-    teacher_layers:str='all' # layers the teacher trains: 'all', 'hidden', 'output' or numbers like '1,3'
+    teacher_layers:str='all' # layers the teacher trains: 'all', 'hidden', 'output', numbers like '1,3', a head ('class'), or 'hidden+class'
     weight_decay:float=0.0 # the teacher's weight decay
     decay:str='coupled' # weight decay 'coupled' (added to the gradient, Adam's L2) or 'decoupled' (AdamW)
     students:tuple=('student-ghost', 'cross-ghost') # which students to distil (see STUDENT_KINDS)
@@ -150,13 +149,13 @@ class Config:
     student_weight_decay:float=None # the students' weight decay (None: weight_decay)
     student_hidden:tuple=None # the students' hidden layer widths (None: the teacher's)
     student_arch:str=None # the students' hidden layers as a layer spec (None: `student_hidden`, else the teacher's)
-    student_layers:str='all' # layers the students train: 'all', 'hidden', 'output' or numbers like '1,3'
+    student_layers:str='all' # layers the students train: 'all', 'hidden', 'output', numbers like '1,3', heads ('ghost', 'class'), or 'hidden+ghost'
     loss:str='kl' # distillation loss (see LOSSES): 'kl' (the seed's), 'reverse-kl' or 'mse' on the logits
     temperature:float=1.0 # softmax temperature T of the KL losses (scaled by T^2)
-    share:str='all' # layers a student takes from the teacher's init ('all', 'hidden', 'output', 'none', '1,3'); the rest start fresh
+    share:str='all' # layers a student takes from the teacher's init ('all', 'hidden', 'output', 'none', '1,3', heads: 'ghost', 'hidden+class'); the rest start fresh
     share_alpha:float=1.0 # a shared layer starts at alpha * teacher's init + (1 - alpha) * a fresh init
     share_sigma:float=0.0 # plus Gaussian noise of this std, relative to the layer's init scale
-    noise:str='uniform' # what students see: 'uniform', 'gaussian', 'binary', 'blurred' noise (see NOISES) or 'digits'
+    noise:str='uniform' # what students see: 'uniform', 'gaussian', 'binary', 'blurred', 'perlin' noise (see NOISES) or 'digits'
     noise_scale:float=1.0 # uniform in [-scale, scale), gaussian std, binary +-scale
     noise_blur:float=2.0 # 'blurred' noise: std of its Gaussian blur, in pixels
     noise_res:int=8 # 'perlin' noise: lattice cells per side (of its coarsest octave)
@@ -206,6 +205,8 @@ class Config:
         for f, who in (('arch', 'teacher'), ('student_arch', 'student')):
             try: archs[who] = arch_of(self, who)
             except ArchError as e: bad(f, str(e))
+            if getattr(self, f) is not None:  # one spelling per network: 'maxpool2' is 'pool2', 'conv8k3s1p0' is 'conv8k3'
+                object.__setattr__(self, f, '-'.join(map(str, archs[who].layers[:-1])))
         known('init', INIT_KINDS)
         for f in ('lr', 'student_lr'):
             if getattr(self, f) is not None and not getattr(self, f) > 0: bad(f, 'the learning rate must be > 0')
@@ -221,6 +222,11 @@ class Config:
             try: layers = parse_layers(getattr(self, f), n)
             except ValueError as e: bad(f, str(e))
             if not layers and f != 'share': bad(f, 'a network that trains no layer learns nothing; name at least one layer')
+            if f == 'teacher_layers' and layers == ('ghost',):
+                bad(f, "the teacher's loss reaches only its class logits, so its ghost head alone never trains; name a layer or the class head")
+            ghost_only = [s for s in self.students if STUDENT_KINDS.get(s, ('', ''))[1] == 'ghost']
+            if f == 'student_layers' and layers == ('class',) and ghost_only:
+                bad(f, f"{ghost_only} distil only the ghost logits, so the class head alone never trains for them; name a layer or the ghost head")
         unknown = [s for s in self.students if s not in STUDENT_KINDS]
         if unknown: bad('students', f'unknown student kind(s) {unknown}; choose from {list(STUDENT_KINDS)}')
         if len(set(self.students)) != len(self.students): bad('students', 'each student kind may appear once')
@@ -231,11 +237,16 @@ class Config:
         known('noise', NOISES, ('digits',))
         if not self.noise_scale > 0: bad('noise_scale', 'the noise scale must be > 0')
         if not self.noise_blur > 0: bad('noise_blur', 'the blur width must be > 0 pixels')
-        if not 1 <= self.noise_octaves <= OCTAVES: bad('noise_octaves', f'use 1 to {OCTAVES} octaves')
-        finest, side = self.noise_res * 2 ** (self.noise_octaves - 1), min(spec.shape)
-        if not 1 <= finest < side:
-            bad('noise_res', f'the finest Perlin lattice has {finest} cells per side; keep it from 1 to {side - 1}, '
-                f'below the {side}-pixel side of a {self.dataset} image (fewer cells or octaves)')
+        if self.noise == 'perlin':
+            side = min(spec.shape)
+            if not 1 <= self.noise_res < side:
+                bad('noise_res', f'a Perlin lattice of {self.noise_res} cells per side: keep it from 1 to {side - 1}, below the '
+                    f'{side}-pixel side of a {self.dataset} image')
+            if not 1 <= self.noise_octaves <= OCTAVES: bad('noise_octaves', f'use 1 to {OCTAVES} octaves')
+            finest = self.noise_res * 2 ** (self.noise_octaves - 1)
+            if finest >= side:
+                bad('noise_octaves', f'the finest of {self.noise_octaves} octaves has {finest} cells per side, not below the '
+                    f'{side}-pixel side of a {self.dataset} image: use fewer octaves or a coarser noise_res')
         most = 2**32 // spec.n_pixels  # counters are 32-bit: distinct images per noise stream
         for f in ('noise_pool', 'student_images'):
             if getattr(self, f) > most: bad(f, f'a noise stream holds {most:,} distinct images (32-bit counters)')

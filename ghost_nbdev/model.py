@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['LAYER_GRAMMAR', 'LAYER_HELP', 'LAYER_WORDS', 'HEADS', 'ArchError', 'Layer', 'parse_layer', 'Arch', 'parse_arch',
            'mlp_spec', 'as_arch', 'Net', 'MLP', 'trained_modules', 'init_layers', 'n_params', 'layer_views', 'forward',
-           'forward_net', 'StackedNet', 'StackedMLP', 'stack_layers', 'stack_members', 'member', 'select',
-           'same_weights', 'draw_stack', 'parse_layers', 'head_slice', 'layer_parts', 'pair_layers']
+           'forward_net', 'StackedNet', 'stack_layers', 'stack_members', 'member', 'select', 'same_weights',
+           'draw_stack', 'parse_layers', 'explicit_layers', 'head_slice', 'layer_parts', 'pair_layers']
 
 # %% ../nbs/02_model.ipynb #9eb21c1e
 import math, re
@@ -295,10 +295,6 @@ class StackedNet(nn.Module):
 
     def __repr__(self): return f"{type(self).__name__}(n_models={self.n_models}, arch={self.arch.spec!r})"
 
-def StackedMLP(n_models:int, sizes) -> StackedNet:
-    "K MLPs of widths `sizes` as a `StackedNet`."
-    return StackedNet(n_models, Arch.mlp(list(sizes)))
-
 # %% ../nbs/02_model.ipynb #196bbe03
 def _to_stack(w:Tensor, L:Layer) -> Tensor: return w.T if L.kind == 'fc' else w  # nn.Linear keeps (out, in), the stack (in, out)
 
@@ -317,8 +313,8 @@ def stack_members(members:list) -> StackedNet:
     return stack_layers([[(m.weight, m.bias) for m in trained_modules(net)] for net in members], members[0].arch)
 
 def member(stack:StackedNet, k:int) -> Net:
-    "Model `k` of `stack` as a standalone `Net` (an `MLP` for MLPs; a copy)."
-    net = (MLP(stack.sizes) if stack.arch.is_mlp else Net(stack.arch)).to(stack.flat)
+    "Model `k` of `stack` as a standalone `Net` (a copy), of the stack's own `Arch`."
+    net = Net(stack.arch).to(stack.flat)  # an MLP's is the seed's `MLP`, layer for layer
     with torch.no_grad():
         for m, L, (w, b) in zip(trained_modules(net), stack.arch.trained, stack.layers()):
             m.weight.copy_(_to_stack(w[k], L)); m.bias.copy_(b[k])
@@ -372,6 +368,11 @@ def parse_layers(spec:str, # 'all', 'hidden', 'output', 'none', 'class', 'ghost'
     if bad: raise ValueError(f"layer(s) {bad} do not exist: this network has layers 1 to {n_layers}")
     if heads == set(HEADS): nums.add(n_layers)  # both heads are the whole output layer
     return tuple(sorted(nums)) + (() if n_layers in nums else tuple(h for h in HEADS if h in heads))
+
+def explicit_layers(spec:str, n_layers:int) -> tuple:
+    "What `spec` names outright, by number or head, leaving out what it names through a word ('all', 'hidden', ...)."
+    named = '+'.join(p for p in re.split('[,+]', spec) if p not in LAYER_WORDS)
+    return parse_layers(named, n_layers) if named else ()
 
 def head_slice(which:str, # 'class', 'ghost' or 'all'
                n_classes:int, n_out:int) -> slice:

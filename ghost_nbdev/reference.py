@@ -11,7 +11,7 @@ import torch
 from torch import Tensor
 from .config import Config, student_spec, teacher_layers, noise_spec
 from .data import Data, batch_slices
-from .model import Net, head_slice, trained_modules
+from .model import Net, layer_parts, trained_modules
 from .losses import class_loss, LOSSES
 from .inits import digit_order, noise_plan
 from .streams import noise_images
@@ -36,14 +36,12 @@ def trainable(model:Net, layers) -> list:
 
 def keep_frozen_head(model:Net, layers, n_classes:int):
     "A function that puts the output layer's frozen head (if `layers` names only the other head) back where it was: call it after every step."
-    heads = [l for l in layers if isinstance(l, str)]
-    if not heads: return lambda: None
-    out = trained_modules(model)[-1]
-    sl = head_slice('ghost' if heads == ['class'] else 'class', n_classes, out.out_features)
-    saved = [(p, p.detach()[sl].clone()) for p in (out.weight, out.bias)]
+    out, last = trained_modules(model)[-1], model.arch.n_layers - 1
+    heads = [sl for l, sl in layer_parts(layers, model.arch, n_classes)[1] if l == last and sl != slice(None)]
+    saved = [(p, sl, p.detach()[sl].clone()) for sl in heads for p in (out.weight, out.bias)]  # rows: nn.Linear keeps (out, in)
     def restore():
         with torch.no_grad():
-            for p, v in saved: p[sl] = v
+            for p, sl, v in saved: p[sl] = v
     return restore
 
 def measure_due(cfg:Config, epoch:int, n_epochs:int) -> bool:

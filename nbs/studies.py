@@ -39,7 +39,8 @@ def study(name:str, values:dict=None, out:str=None, **overrides) -> pd.DataFrame
     if small_scale():
         out = _small_folder(s.name)
         if 'dataset' not in s.grid: kwargs['data'] = load_data(s.cfg, resolve_device(s.cfg.device)).subset(*SMALL_DATA)
-    table = sweep(scaled(s.cfg), s.grid, out=out, zip=s.zip, source=s.text, **kwargs)
+    source = s.text + (f"\n# run with these grid values replaced: {values}\n" if values else '')
+    table = sweep(scaled(s.cfg), s.grid, out=out, zip=s.zip, source=source, **kwargs)
     table.attrs['folder'] = str(out)  # where its cells' full results are: `load_cells`
     return table
 

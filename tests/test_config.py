@@ -16,9 +16,13 @@ BAD = [
     (dict(student_hidden=(0,)), 'student_hidden'), (dict(student_hidden=(-3,)), 'student_hidden'),
     (dict(n_models=0), 'n_models'), (dict(n_models=1.5), 'n_models must be int'),
     (dict(noise='pink'), "choose one of ['binary', 'blurred', 'digits', 'gaussian', 'perlin', 'uniform']"),
-    (dict(noise='perlin', noise_res=28), 'noise_res=28: the finest Perlin lattice has 28 cells per side; keep it from 1 to 27'),
-    (dict(noise_res=8, noise_octaves=3), 'the finest Perlin lattice has 32 cells'), (dict(noise_res=0), 'noise_res=0'),
-    (dict(noise_octaves=0), 'noise_octaves=0: use 1 to 4 octaves'), (dict(noise_octaves=5), 'use 1 to 4'),
+    (dict(noise='perlin', noise_res=28), 'noise_res=28: a Perlin lattice of 28 cells per side: keep it from 1 to 27'),
+    (dict(noise='perlin', noise_res=8, noise_octaves=3), 'noise_octaves=3: the finest of 3 octaves has 32 cells per side'),
+    (dict(noise='perlin', noise_res=0), 'noise_res=0'),
+    (dict(noise='perlin', noise_octaves=0), 'noise_octaves=0: use 1 to 4 octaves'), (dict(noise='perlin', noise_octaves=5), 'use 1 to 4'),
+    (dict(arch=''), "arch='': '' names no layer"), (dict(student_arch='-'), "student_arch='-': '-' names no layer"),
+    (dict(teacher_layers='ghost'), "the teacher's loss reaches only its class logits"),
+    (dict(student_layers='class'), "['student-ghost', 'cross-ghost'] distil only the ghost logits"),
     (dict(arch='conv0k5'), "arch='conv0k5': layer 1 'conv0k5' of 'conv0k5-fc13': a convolution needs at least one channel"),
     (dict(arch='conv8k29'), "a 29×29 kernel does not fit its 28×28 input"),
     (dict(arch='fc64-conv8k3'), "arch='fc64-conv8k3': layer 2 'conv8k3' of 'fc64-conv8k3-fc13': needs an image"),
@@ -82,6 +86,10 @@ def test_student_settings_default_to_the_teachers():
     assert (s.lr, s.batch_size, s.weight_decay, s.arch.sizes) == (1e-3, 128, 0.1, [784, 256, 256, 13])
     s = student_spec(Config(student_lr=2e-3, student_batch_size=64, student_weight_decay=0.0, student_hidden=(32,)), 'cross-all')
     assert (s.lr, s.batch_size, s.weight_decay, s.arch.sizes, s.init, s.logit_slice) == (2e-3, 64, 0.0, [784, 32, 13], 'fresh', slice(0, 13))
+
+def test_an_architecture_has_one_spelling():
+    assert Config(arch='maxpool2-conv8k3s1p0-fc64').arch == 'pool2-conv8k3-fc64'
+    assert Config(arch=' fc256 - fc128 ') == Config(arch='fc256-fc128')
 
 def test_shared_layers():
     assert shared_layers(Config()) == [(1, 1), (2, 2), (3, 3)]
