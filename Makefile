@@ -62,11 +62,11 @@ check-docs:  ## build the site strictly, check README.md and docs/ are current, 
 	$(PY) -c 'import sys; from ghost_nbdev.site import main; sys.exit(main(["check"]))'
 
 test-fast: data check-sync check-order  ## notebooks without their slow cells (at small scale), and the test suite
-	GHOST_SCALE=small nbdev_test
+	GHOST_SCALE=small nbdev_test --n_workers 1
 	$(PY) -m pytest tests -q
 
 test: data check-sync check-order browser  ## everything: every notebook cell at small scale, the docs checks, the test suite
-	GHOST_SCALE=small nbdev_test --flags slow --timing
+	GHOST_SCALE=small nbdev_test --flags slow --timing --n_workers 1
 	$(MAKE) check-docs
 	$(PY) -m pytest tests -q
 

@@ -19,6 +19,7 @@ from .inits import init_stack, digit_order, noise_plan
 from .streams import derangement, noise_images
 from .reference import accuracy_mlp
 from .metrics import eval_chunk
+from .engine import keep_freed_memory
 
 # %% ../nbs/14a_baselines.ipynb #2fa0b36a
 def mlp_sizes(cfg:Config) -> list:
@@ -149,6 +150,7 @@ def paper_approach(cfg:Config, data:Data) -> dict:
 # %% ../nbs/14a_baselines.ipynb #1f2e3d4c
 def matmul_floor(cfg:Config, n_train:int, n_test:int, device):
     "The matrix products of `run_experiment(cfg)` alone (teacher and students, evaluation included), on made-up numbers."
+    if torch.device(device).type == 'cpu': keep_freed_memory()  # as the engine does
     K, sizes, dt = cfg.n_models, mlp_sizes(cfg), getattr(torch, cfg.dtype)
     S = len(cfg.students)
     ws = [torch.randn(K, i, o, device=device, dtype=dt) * 0.05 for i, o in zip(sizes, sizes[1:])]
@@ -191,10 +193,11 @@ def _kernels(arch, K:int, B:int, device, dt):
     shapes, todo = [arch.in_shape, *arch.shapes], []
     first = next(i for i, L in enumerate(arch.layers) if L.trained)
     rnd = lambda *s: torch.full(s, 0.01, device=device, dtype=dt)  # made-up numbers, cheap to make
+    img = lambda *s: rnd(*s).contiguous(memory_format=torch.channels_last)  # images laid out as `forward_net` lays them out
     for i, (L, s_in, s_out) in enumerate(zip(arch.layers, shapes, shapes[1:])):
         if L.kind == 'conv':  # grouped, one group per model, as `forward_net` runs it
-            todo.append((L, i == first, rnd(B, K * s_in[0], *s_in[1:]), rnd(K * L.out, s_in[0], L.k, L.k),
-                         torch.zeros(K * L.out, device=device, dtype=dt), rnd(B, K * L.out, *s_out[1:])))
+            todo.append((L, i == first, img(B, K * s_in[0], *s_in[1:]), rnd(K * L.out, s_in[0], L.k, L.k),
+                         torch.zeros(K * L.out, device=device, dtype=dt), img(B, K * L.out, *s_out[1:])))
         elif L.kind == 'fc':
             n = math.prod(s_in)
             todo.append((L, i == first, rnd(K, B, n), rnd(K, n, L.out), torch.zeros(K, 1, L.out, device=device, dtype=dt),
@@ -216,6 +219,7 @@ def _kernels(arch, K:int, B:int, device, dt):
 
 def arch_floor(cfg:Config, n_train:int, n_test:int, device):
     "The convolutions and matrix products of `run_experiment(cfg)` alone, for any architecture: forward and backward of every step, the test evaluations, on made-up numbers."
+    if torch.device(device).type == 'cpu': keep_freed_memory()  # as the engine does
     K, dt, S = cfg.n_models, getattr(torch, cfg.dtype), len(cfg.students)
     t_arch, s_arch = arch_of(cfg), arch_of(cfg, 'student')
     Bs = cfg.student_batch_size or cfg.batch_size

@@ -246,7 +246,7 @@ def forward_net(arch:Arch, layers:list, # the weights, from `StackedNet.layers`
     B = x.shape[-2]
     # h is (K, B, n) while flat, (B, K·C, H, W) as images (model k's channels k·C to (k+1)·C), or without K while shared
     h, image, ws = x, False, iter(layers)
-    last = len(arch.layers) - 1
+    last, relu = len(arch.layers) - 1, False
     for i, L in enumerate(arch.layers):
         if L.kind in ('conv', 'maxpool', 'avgpool') and not image:  # flat to image
             h = h.reshape(B, *arch.in_shape) if shared else h.reshape(K, B, *arch.in_shape).transpose(0, 1).flatten(1, 2)
@@ -266,7 +266,10 @@ def forward_net(arch:Arch, layers:list, # the weights, from `StackedNet.layers`
                 h = torch.addmm(b.reshape(-1), h, w.permute(1, 0, 2).reshape(w.shape[1], -1)).view(B, K, -1).transpose(0, 1)
                 shared = False
             else: h = torch.baddbmm(b.unsqueeze(1), h, w)
-        if L.trained and i < last: h = h.relu()
+        if L.trained and i < last:
+            if arch.layers[i + 1].kind == 'maxpool': relu = True  # after the pooling: max commutes with ReLU
+            else: h = h.relu()
+        elif relu: h, relu = h.relu(), False
     return h
 
 # %% ../nbs/02_model.ipynb #b3100821

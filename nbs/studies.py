@@ -9,13 +9,14 @@ from pathlib import Path
 import pandas as pd
 from ghost_nbdev.config import resolve_device, scaled, small_scale
 from ghost_nbdev.data import load_data
-from ghost_nbdev.grid import Study, load_study
+from ghost_nbdev.grid import Study, cells, load_study
 from ghost_nbdev.sweep import sweep
 from ghost_nbdev.search import SearchResult, search
 
 STUDIES = Path(__file__).resolve().parent.parent / 'results' / 'studies'  # the committed study files, each beside its folder
 SMALL_DATA = (8192, 2048)  # training and test images of a study at small scale (where no grid cell changes the dataset)
 SMALL_SEARCH = dict(trials=3, final_models=2)  # a search at small scale: a few trials, a small final run
+SMALL_CELLS = 3  # cells a study runs at small scale: its first, middle and last (every cell's settings are still checked)
 
 def study_file(name:str, **overrides) -> Study:
     "The study file `results/studies/<name>.toml`, with `overrides` (those not None) replacing fields of its base."
@@ -27,12 +28,20 @@ def _small_folder(name:str) -> Path:
     atexit.register(shutil.rmtree, out, ignore_errors=True)
     return out
 
+def small_grid(cfg, grid:dict, zip:bool=False) -> tuple:
+    "(grid, zip) of at most `SMALL_CELLS` cells spread over the study's cells (first, middle, last), once every cell's config is checked."
+    todo = cells(cfg, grid, zip)  # builds and checks every cell's config: a bad value fails here too
+    if len(todo) <= SMALL_CELLS: return grid, zip
+    pick = sorted({i * (len(todo) - 1) // (SMALL_CELLS - 1) for i in range(SMALL_CELLS)})
+    return {f: [todo[i][0][f] for i in pick] for f in grid}, True
+
 def study(name:str, values:dict=None, out:str=None, **overrides) -> pd.DataFrame:
     """Run the study file `name` (see `study_file`) into its folder: what `ghost-nbdev sweep results/studies/<name>.toml` does.
 
     `values` replaces grid values (e.g. {a small CNN's spec: a full-size one's}); `out` is then the folder's name
     beside the study file. Where `$GHOST_SCALE=small`: into a temporary folder removed when the kernel exits, on the
-    first `SMALL_DATA` training and test images (unless the grid changes the dataset), a quick check that the study runs."""
+    first `SMALL_DATA` training and test images (unless the grid changes the dataset), `SMALL_CELLS` of its cells (see
+    `small_grid`), a quick check that the study runs."""
     s, kwargs = study_file(name, **overrides), {}
     if values: s = replace(s, grid={f: [values.get(v, v) if isinstance(v, str) else v for v in vs] for f, vs in s.grid.items()})
     out = s.out if out is None else STUDIES / out
@@ -40,7 +49,9 @@ def study(name:str, values:dict=None, out:str=None, **overrides) -> pd.DataFrame
         out = _small_folder(s.name)
         if 'dataset' not in s.grid: kwargs['data'] = load_data(s.cfg, resolve_device(s.cfg.device)).subset(*SMALL_DATA)
     source = s.text + (f"\n# run with these grid values replaced: {values}\n" if values else '')
-    table = sweep(scaled(s.cfg), s.grid, out=out, zip=s.zip, source=source, **kwargs)
+    cfg, grid, zip = scaled(s.cfg), s.grid, s.zip
+    if small_scale(): grid, zip = small_grid(cfg, grid, zip)
+    table = sweep(cfg, grid, out=out, zip=zip, source=source, **kwargs)
     table.attrs['folder'] = str(out)  # where its cells' full results are: `load_cells`
     return table
 

@@ -143,3 +143,15 @@ def test_every_committed_study_is_the_file_beside_it():
         assert config_diff(meta['base'], config_to_dict(s.cfg)) == [], (f, config_diff(meta['base'], config_to_dict(s.cfg)))
         if s.space is None: assert meta['grid'] == {k: [list(x) if isinstance(x, tuple) else x for x in v] for k, v in s.grid.items()}, f
         else: assert (meta['space'], meta['name']) == (json.loads(json.dumps(s.space)), s.name), f
+
+def test_a_small_study_runs_three_of_its_cells_but_checks_them_all(tiny):
+    "The notebooks' quick check (`nbs/studies.py`): the first, middle and last cells, as a zipped grid; a bad value anywhere still fails."
+    import importlib.util, pathlib
+    path = pathlib.Path(__file__).parent.parent / 'nbs' / 'studies.py'
+    spec = importlib.util.spec_from_file_location('studies', path); studies = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(studies)
+    grid, zip = studies.small_grid(tiny, {'m_ghost': [2, 3, 5], 'share': ['all', 'output']})  # 6 cells
+    assert zip and grid == {'m_ghost': [2, 3, 5], 'share': ['all', 'all', 'output']}  # cells 0, 2 and 5 of the product
+    few = {'m_ghost': [2, 3], 'share': ['all', 'output']}
+    assert studies.small_grid(tiny, few, zip=True) == (few, True)  # two cells: all of them
+    with pytest.raises(ConfigError, match='cell m_ghost=0'): studies.small_grid(tiny, {'m_ghost': [2, 3, 5, 10, 0]})
