@@ -5,16 +5,16 @@
 # %% auto #0
 __all__ = ['SUITES', 'timed', 'warm_up', 'best_of', 'print_rows', 'reference_path', 'engine_path', 'bench_single',
            'bench_fidelity', 'bench_ensemble', 'bench_sweep', 'bench_metrics', 'bench_ray', 'bench_search',
-           'bench_arch', 'bench_gpu', 'run_bench']
+           'bench_arch', 'bench_gpu', 'peak_of', 'bench_memory', 'run_bench']
 
 # %% ../nbs/15_bench.ipynb #03b2323c
-import json, os, resource, statistics, tempfile, time
+import json, os, resource, statistics, subprocess, sys, tempfile, time
 from dataclasses import replace
 from pathlib import Path
 import pandas as pd
 import torch
 from torch import nn
-from .config import Config, preset, resolve_device
+from .config import Config, config_to_dict, preset, resolve_device
 from .data import DATA_ROOT, Data, load_data
 from .model import member
 from .inits import init_stack, student_init
@@ -24,6 +24,7 @@ from .experiment import run_experiment, estimate_memory
 from .grid import SEARCH_DEFAULTS, Study
 from .sweep import LocalExecutor, sweep
 from .search import search
+from .engine import keep_freed_memory
 from .baselines import original_code, matmul_floor, arch_floor, plain_original, FIDELITY, paper_approach
 
 # %% ../nbs/15_bench.ipynb #619269f9
@@ -87,27 +88,40 @@ def engine_path(cfg:Config, data:Data) -> dict:
 def bench_single(cfg:Config=None, # default: the original experiment with only the ghost-logit student
                  repeat:int=1, # runs of each contender, interleaved; the fastest is reported
                  paths=('original code', 'reference loop', 'engine', 'floor'),
+                 ensemble:int=8, # also the paper preset with this many models, through the engine and its floor (0: not)
                  log=print) -> list:
-    "Time the original experiment three ways and its matrix products alone, in this process; rows with ratios."
+    "Time the original experiment three ways and its matrix products alone, and the paper preset's ensemble beside its floor, in this process; rows with ratios."
     cfg = cfg or Config(students=('student-ghost',), eval_every=0)
     device = resolve_device(cfg.device)
+    if device.type == 'cpu': keep_freed_memory()  # every contender under the engine's allocator settings
     data = load_data(cfg, device)
     warm_up(device)
     runners = {'original code': lambda: original_code(cfg), 'reference loop': lambda: reference_path(cfg, data),
                'engine': lambda: engine_path(cfg, data),
                'floor': lambda: matmul_floor(cfg, len(data.train_y), len(data.test_y), device)}
-    best = best_of({p: runners[p] for p in paths}, repeat, device, log)
+    todo, pairs = {p: runners[p] for p in paths}, [('engine', 'floor')]
+    if ensemble:  # the same data and epochs, the paper's batch size, initialisation, noise pool and four student kinds
+        ens = preset('paper', n_models=ensemble, teacher_epochs=cfg.teacher_epochs, student_epochs=cfg.student_epochs,
+                     eval_every=cfg.eval_every, dataset=cfg.dataset, n_classes=cfg.n_classes, dtype=cfg.dtype,
+                     device=cfg.device, data_root=cfg.data_root)
+        name = f'paper preset, N={ensemble}'
+        todo[name] = lambda: engine_path(ens, data)
+        todo[f'{name}: floor'] = lambda: matmul_floor(ens, len(data.train_y), len(data.test_y), device)
+        pairs.append((name, f'{name}: floor'))
+    best = best_of(todo, repeat, device, log)
     base = best[paths[0]][0]
     rows = []
     for name, (s, out) in best.items():
         row = dict(path=name, device=str(device), seconds=s)
         if isinstance(out, dict): row.update(teacher=out['teacher'], student=out['student-ghost'])
-        row[f'speed-up vs {paths[0]}'] = base / s
+        if name in paths: row[f'speed-up vs {paths[0]}'] = base / s
         rows.append(row)
-    if 'floor' in best and 'engine' in best:
-        next(r for r in rows if r['path'] == 'engine')['engine / floor'] = best['engine'][0] / best['floor'][0]
-    print_rows(rows, f'original experiment ({cfg.teacher_epochs}+{cfg.student_epochs} epochs, batch {cfg.batch_size}, '
-               f'{torch.get_num_threads()} threads, torch {torch.__version__}):', log)
+    for run, floor in pairs:
+        if run in best and floor in best:
+            next(r for r in rows if r['path'] == run)['engine / floor'] = best[run][0] / best[floor][0]
+    print_rows(rows, f'original experiment ({cfg.teacher_epochs}+{cfg.student_epochs} epochs, batch {cfg.batch_size})'
+               + (f', and the paper preset at N={ensemble}' if ensemble else '')
+               + f', {torch.get_num_threads()} threads, torch {torch.__version__}:', log)
     return rows
 
 # %% ../nbs/15_bench.ipynb #4b5c6d7e
@@ -321,9 +335,53 @@ def bench_gpu(sizes=(100, 1000), paper_n:int=100, data_root:str=DATA_ROOT, log=p
     print_rows(rows, 'paper preset on the GPU (5+5 epochs):', log)
     return rows
 
+# %% ../nbs/15_bench.ipynb #b9905286
+def _status(field:str) -> int:
+    "A size field of /proc/self/status ('VmRSS': resident now, 'VmHWM': its high-water mark), in bytes; 0 where there is none."
+    try:
+        with open('/proc/self/status') as f: return next(int(l.split()[1]) * 1024 for l in f if l.startswith(field + ':'))
+    except (OSError, StopIteration): return 0
+
+def _reset_high_water_mark() -> bool:
+    "Set this process's resident high-water mark to its resident memory now (Linux 4.0 or later)."
+    try:
+        with open('/proc/self/clear_refs', 'w') as f: f.write('5')
+        return True
+    except OSError: return False
+
+def peak_of(cfg:Config) -> dict:
+    "Run `cfg` in this process (start a fresh one): bytes at the run's peak above what the process held before the data, and the estimate."
+    dev = resolve_device(cfg.device)
+    base = torch.cuda.memory_allocated(dev) if dev.type == 'cuda' else _status('VmRSS')
+    data = load_data(cfg, dev)  # loading has a peak of its own (files and conversions), which the estimate does not count
+    if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats(dev)
+    elif not _reset_high_water_mark(): raise RuntimeError("measuring a CPU run's peak needs Linux's /proc/self/clear_refs")
+    run_experiment(cfg, data, progress='silent')
+    peak = torch.cuda.max_memory_allocated(dev) if dev.type == 'cuda' else _status('VmHWM')
+    return dict(peak=peak - base, estimate=estimate_memory(cfg, len(data.train_y), len(data.test_y)))
+
+def bench_memory(sizes=(1, 8, 32), # the N to measure, each in a fresh process
+                 epochs:int=1, student_images:int=8192, # a short run: the peak comes in the first steps
+                 device:str='auto', data_root:str=DATA_ROOT, log=print) -> list:
+    "The paper preset's memory estimate against the measured peak, for each N in `sizes`."
+    rows = []
+    for n in sizes:
+        cfg = preset('paper', n_models=n, teacher_epochs=epochs, student_epochs=epochs, student_images=student_images,
+                     device=str(resolve_device(device)), data_root=data_root)
+        code = ('import json, sys; from ghost_nbdev.config import config_from_dict; from ghost_nbdev.bench import peak_of; '
+                'print(json.dumps(peak_of(config_from_dict(json.loads(sys.argv[1])))))')
+        out = subprocess.run([sys.executable, '-c', code, json.dumps(config_to_dict(cfg))], capture_output=True, text=True)
+        if out.returncode: raise RuntimeError(f'the run at N={n} failed:\n{out.stderr[-2000:]}')
+        m = json.loads(out.stdout.strip().splitlines()[-1])
+        rows.append({'run': f'paper preset, N={n}', 'device': cfg.device, 'peak MiB': m['peak'] / 2**20,
+                     'estimated MiB': m['estimate'] / 2**20, 'estimate / peak': m['estimate'] / m['peak']})
+        log(f"  N={n}: peak {m['peak'] / 2**20:.0f} MiB, estimated {m['estimate'] / 2**20:.0f} MiB")
+    print_rows(rows, f'memory, paper preset, {epochs}+{epochs} epochs, {student_images:,} noise images per epoch:', log)
+    return rows
+
 # %% ../nbs/15_bench.ipynb #4f4e2d2b
 SUITES = {'single': bench_single, 'fidelity': bench_fidelity, 'ensemble': bench_ensemble, 'sweep': bench_sweep,
-          'metrics': bench_metrics, 'ray': bench_ray, 'search': bench_search, 'arch': bench_arch, 'gpu': bench_gpu}
+          'metrics': bench_metrics, 'ray': bench_ray, 'search': bench_search, 'arch': bench_arch, 'memory': bench_memory, 'gpu': bench_gpu}
 
 def run_bench(suite:str='single', out:str=None, log=print, **kwargs) -> list:
     "Run benchmark `suite`; with `out`, also write its rows to that JSON file."

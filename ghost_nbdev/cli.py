@@ -153,12 +153,12 @@ def fetch_data_command(dataset:str='mnist', # one of the registered datasets
     raw = fetch_data(dataset, root, force=force, package=package)
     print(f"{dataset} is ready in {raw}")
 
-def bench_command(suite:str='single', # one of: single, fidelity, ensemble, sweep, metrics, ray, search, arch, gpu
+def bench_command(suite:str='single', # one of: single, fidelity, ensemble, sweep, metrics, ray, search, arch, memory, gpu
           out:str=None, # also write the rows to this JSON file
           repeat:int=1, # single and ensemble suites: runs of each contender, interleaved; the fastest counts
-          epochs:int=None, # teacher and student epochs (default: single 5, ensemble 1, sweep 5, metrics 2, ray 1, search 1, arch 1)
+          epochs:int=None, # teacher and student epochs (default: single 5, ensemble 1, sweep 5, metrics 2, ray 1, search 1, arch 1, memory 1)
           seeds:int=16, # fidelity suite: seeds per variant
-          n_models:int=8, # ensemble, sweep, metrics and arch suites: models per run (search: 2)
+          n_models:int=8, # ensemble, sweep, metrics and arch suites: models per run (search: 2); single: the paper preset's N
           device:str='auto', # device to run on (the gpu suite always uses CUDA)
           data_root:str=DATA_ROOT, # dataset folder (fetched there on first use)
          ):
@@ -166,13 +166,14 @@ def bench_command(suite:str='single', # one of: single, fidelity, ensemble, swee
     if suite not in SUITES: raise ConfigError(f"unknown suite {suite!r}; choose one of {sorted(SUITES)}")
     e = {} if epochs is None else dict(teacher_epochs=epochs, student_epochs=epochs)
     single = Config(students=('student-ghost',), eval_every=0, device=device, data_root=data_root, **e)
-    kw = {'single': dict(cfg=single, repeat=repeat), 'fidelity': dict(seeds=seeds, cfg=single),
+    kw = {'single': dict(cfg=single, repeat=repeat, ensemble=n_models), 'fidelity': dict(seeds=seeds, cfg=single),
           'ensemble': dict(epochs=epochs or 1, device=device, repeat=repeat, n_models=n_models, data_root=data_root),
           'sweep': dict(epochs=epochs or 5, device=device, n_models=n_models, data_root=data_root),
           'metrics': dict(epochs=epochs or 2, device=device, n_models=n_models, repeat=max(repeat, 2), data_root=data_root),
           'ray': dict(epochs=epochs or 1, device=device, data_root=data_root),
           'search': dict(epochs=epochs or 1, device=device, repeat=max(repeat, 2), data_root=data_root),
           'arch': dict(epochs=epochs or 1, device=device, n_models=n_models, repeat=max(repeat, 2), data_root=data_root),
+          'memory': dict(epochs=epochs or 1, device=device, data_root=data_root),
           'gpu': dict(data_root=data_root)}[suite]
     run_bench(suite, out, **kw)
 
