@@ -155,9 +155,16 @@ def bench_fidelity(seeds:int=16, # the number of seeds (models) per variant
     return rows
 
 # %% ../nbs/15_bench.ipynb #6eaebf90
+def _status(field:str) -> int:
+    "A size field of /proc/self/status ('VmRSS': resident now, 'VmHWM': its high-water mark), in bytes; 0 where there is none."
+    try:
+        with open('/proc/self/status') as f: return next(int(l.split()[1]) * 1024 for l in f if l.startswith(field + ':'))
+    except (OSError, StopIteration): return 0
+
 def _peak_bytes(device) -> int:
+    "The allocator's peak on CUDA; elsewhere the process's resident high-water mark."
     if device.type == 'cuda': return torch.cuda.max_memory_allocated(device)
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # the process's high-water mark
+    return _status('VmHWM') or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 def bench_ensemble(n_models:int=8, # the ensemble compared with a single model
                    paper_n:int=4, # N for the comparison with the paper's approach
@@ -336,12 +343,6 @@ def bench_gpu(sizes=(100, 1000), paper_n:int=100, data_root:str=DATA_ROOT, log=p
     return rows
 
 # %% ../nbs/15_bench.ipynb #b9905286
-def _status(field:str) -> int:
-    "A size field of /proc/self/status ('VmRSS': resident now, 'VmHWM': its high-water mark), in bytes; 0 where there is none."
-    try:
-        with open('/proc/self/status') as f: return next(int(l.split()[1]) * 1024 for l in f if l.startswith(field + ':'))
-    except (OSError, StopIteration): return 0
-
 def _reset_high_water_mark() -> bool:
     "Set this process's resident high-water mark to its resident memory now (Linux 4.0 or later)."
     try:
@@ -357,8 +358,7 @@ def peak_of(cfg:Config) -> dict:
     if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats(dev)
     elif not _reset_high_water_mark(): raise RuntimeError("measuring a CPU run's peak needs Linux's /proc/self/clear_refs")
     run_experiment(cfg, data, progress='silent')
-    peak = torch.cuda.max_memory_allocated(dev) if dev.type == 'cuda' else _status('VmHWM')
-    return dict(peak=peak - base, estimate=estimate_memory(cfg, len(data.train_y), len(data.test_y)))
+    return dict(peak=_peak_bytes(dev) - base, estimate=estimate_memory(cfg, len(data.train_y), len(data.test_y)))
 
 def bench_memory(sizes=(1, 8, 32), # the N to measure, each in a fresh process
                  epochs:int=1, student_images:int=8192, # a short run: the peak comes in the first steps
