@@ -20,6 +20,7 @@ from .streams import derangement, noise_images
 from .reference import accuracy_mlp
 from .metrics import eval_chunk
 from .engine import keep_freed_memory
+from .experiment import step_kernels, work_plan
 
 # %% ../nbs/14a_baselines.ipynb #2fa0b36a
 def mlp_sizes(cfg:Config) -> list:
@@ -188,56 +189,11 @@ def matmul_floor(cfg:Config, n_train:int, n_test:int, device):
     for _ in range(S): evaluate()
 
 # %% ../nbs/14a_baselines.ipynb #43d8fb7e
-def _kernels(arch, K:int, B:int, device, dt):
-    "A function (backward) -> None that runs the kernels of one step of K stacked `arch` networks on B examples, on made-up numbers."
-    shapes, todo = [arch.in_shape, *arch.shapes], []
-    first = next(i for i, L in enumerate(arch.layers) if L.trained)
-    rnd = lambda *s: torch.full(s, 0.01, device=device, dtype=dt)  # made-up numbers, cheap to make
-    img = lambda *s: rnd(*s).contiguous(memory_format=torch.channels_last)  # images laid out as `forward_net` lays them out
-    for i, (L, s_in, s_out) in enumerate(zip(arch.layers, shapes, shapes[1:])):
-        if L.kind == 'conv':  # grouped, one group per model, as `forward_net` runs it
-            todo.append((L, i == first, img(B, K * s_in[0], *s_in[1:]), rnd(K * L.out, s_in[0], L.k, L.k),
-                         torch.zeros(K * L.out, device=device, dtype=dt), img(B, K * L.out, *s_out[1:])))
-        elif L.kind == 'fc':
-            n = math.prod(s_in)
-            todo.append((L, i == first, rnd(K, B, n), rnd(K, n, L.out), torch.zeros(K, 1, L.out, device=device, dtype=dt),
-                         rnd(K, B, L.out), torch.empty(K, B, L.out, device=device, dtype=dt),  # then buffers, as the engine's
-                         torch.empty(K, n, L.out, device=device, dtype=dt), torch.empty(K, B, n, device=device, dtype=dt)))
-    def run(backward:bool):
-        for L, is_first, x, w, b, gy, *out in todo:
-            if L.kind == 'conv':
-                F.conv2d(x, w, b, L.s, L.p, groups=K)
-                if backward:
-                    torch.ops.aten.convolution_backward(gy, x, w, [len(b)], [L.s] * 2, [L.p] * 2, [1, 1], False, [0, 0], K,
-                                                        [not is_first, True, True])
-            else:
-                torch.baddbmm(b, x, w, out=out[0])
-                if backward:
-                    torch.bmm(x.transpose(1, 2), gy, out=out[1])
-                    if not is_first: torch.bmm(gy, w.transpose(1, 2), out=out[2])
-    return run
-
 def arch_floor(cfg:Config, n_train:int, n_test:int, device):
-    "The convolutions and matrix products of `run_experiment(cfg)` alone, for any architecture: forward and backward of every step, the test evaluations, on made-up numbers."
+    "The convolutions and matrix products of `run_experiment(cfg)` alone, for any architecture: the training steps, evaluations and teachers on the noise of its `work_plan`, on made-up numbers."
     if torch.device(device).type == 'cpu': keep_freed_memory()  # as the engine does
-    K, dt, S = cfg.n_models, getattr(torch, cfg.dtype), len(cfg.students)
-    t_arch, s_arch = arch_of(cfg), arch_of(cfg, 'student')
-    Bs = cfg.student_batch_size or cfg.batch_size
-    n_distill = cfg.student_images or cfg.noise_pool or n_train
-    steps = lambda n, B: [(B, n // B)] + ([(n % B, 1)] if n % B else [])  # (batch size, how many)
-    def evaluate(arch):
-        c = eval_chunk(K, arch, n_test)  # the engine's evaluation chunks
-        for B, times in steps(n_test, c):
-            run = _kernels(arch, K, B, device, dt)
-            for _ in range(times): run(False)
-    evaluate(t_arch)  # the untrained reference
-    for B, times in steps(n_train, cfg.batch_size):
-        run = _kernels(t_arch, K, B, device, dt)
-        for _ in range(times * cfg.teacher_epochs): run(True)
-    evaluate(t_arch)
-    for B, times in steps(n_distill, Bs):
-        teacher, student = _kernels(t_arch, K, B, device, dt), _kernels(s_arch, K, B, device, dt)
-        for _ in range(times * cfg.student_epochs):
-            teacher(False)
-            for _ in range(S): student(True)
-    for _ in range(S): evaluate(s_arch)
+    for call, what, K, B, rows, times in work_plan(cfg, n_train, n_test):
+        if call == 'inputs': continue  # making the noise is not a kernel of the networks
+        for b, n in [(B, rows // B)] + ([(rows % B, 1)] if rows % B else []):  # the batches of one epoch (or evaluation)
+            run = step_kernels(what, K, b, device, getattr(torch, cfg.dtype))
+            for _ in range(n * times): run(call == 'train')

@@ -16,8 +16,8 @@ from .config import Config, ConfigError, PRESETS, preset
 from .data import DATA_ROOT, DATASETS, fetch_data
 from .results import RunFolder, save_results, summarize
 from .plots import FIGURES
-from .experiment import run_experiment
-from .sweep import EXECUTORS, get_executor, sweep
+from .experiment import run_experiment, estimate_duration, prepare
+from .sweep import EXECUTORS, duration, get_executor, sweep
 from .grid import load_study, parse_grid
 from .search import search
 from .bench import run_bench, SUITES
@@ -63,7 +63,9 @@ def run_command(argv:list) -> int:
     args = run_parser().parse_args(argv)
     cfg = config_from_args(args)
     with RunFolder(args.out) as folder:  # reserved before any work: a bad --out fails now, not after training
-        res = run_experiment(cfg, progress='silent' if args.quiet else None)
+        _, data = prepare(cfg)  # every check before any output: device, memory, the data
+        if not args.quiet: print(f"{cfg.n_models} model(s): about {duration(estimate_duration(cfg, data)['total'])} on this machine (estimated)")
+        res = run_experiment(cfg, data, progress='silent' if args.quiet else None)
         print(f"\n{res.config['n_models']} model(s) on {res.meta['device']} ({res.meta['device_name']}), "
               f"{res.meta['seconds']['total']:.1f} s")
         print(res.table())
@@ -153,17 +155,19 @@ def fetch_data_command(dataset:str='mnist', # one of the registered datasets
     raw = fetch_data(dataset, root, force=force, package=package)
     print(f"{dataset} is ready in {raw}")
 
-def bench_command(suite:str='single', # one of: single, fidelity, ensemble, sweep, metrics, ray, search, arch, memory, gpu
+def bench_command(suite:str='single', # one of: single, fidelity, ensemble, sweep, metrics, ray, search, arch, memory, estimate, gpu
           out:str=None, # also write the rows to this JSON file
           repeat:int=1, # single and ensemble suites: runs of each contender, interleaved; the fastest counts
-          epochs:int=None, # teacher and student epochs (default: single 5, ensemble 1, sweep 5, metrics 2, ray 1, search 1, arch 1, memory 1)
+          epochs:int=None, # teacher and student epochs (default: single 5, ensemble 1, sweep 5, metrics 2, ray 1, search 1, arch 1, memory 1, estimate 1)
           seeds:int=16, # fidelity suite: seeds per variant
           n_models:int=8, # ensemble, sweep, metrics and arch suites: models per run (search: 2); single: the paper preset's N
           device:str='auto', # device to run on (the gpu suite always uses CUDA)
           data_root:str=DATA_ROOT, # dataset folder (fetched there on first use)
+          studies:str=None, # estimate suite: the folder of study files whose first cells it runs
          ):
     "Time the experiment's implementations side by side and print the ratios (fidelity: compare result distributions)."
     if suite not in SUITES: raise ConfigError(f"unknown suite {suite!r}; choose one of {sorted(SUITES)}")
+    if suite == 'estimate' and not studies: raise ConfigError("the estimate suite runs study files: name their folder with --studies FOLDER")
     e = {} if epochs is None else dict(teacher_epochs=epochs, student_epochs=epochs)
     single = Config(students=('student-ghost',), eval_every=0, device=device, data_root=data_root, **e)
     kw = {'single': dict(cfg=single, repeat=repeat, ensemble=n_models), 'fidelity': dict(seeds=seeds, cfg=single),
@@ -174,6 +178,7 @@ def bench_command(suite:str='single', # one of: single, fidelity, ensemble, swee
           'search': dict(epochs=epochs or 1, device=device, repeat=max(repeat, 2), data_root=data_root),
           'arch': dict(epochs=epochs or 1, device=device, n_models=n_models, repeat=max(repeat, 2), data_root=data_root),
           'memory': dict(epochs=epochs or 1, device=device, data_root=data_root),
+          'estimate': dict(studies=studies, epochs=epochs or 1, device=device, data_root=data_root),
           'gpu': dict(data_root=data_root)}[suite]
     run_bench(suite, out, **kw)
 

@@ -130,8 +130,9 @@ def keep_freed_memory() -> bool:
     "Ask glibc's malloc to keep freed large blocks for reuse instead of returning them to the OS; True if it agreed."
     try: libc = ctypes.CDLL('libc.so.6')
     except OSError: return False  # not glibc
-    # M_TRIM_THRESHOLD (-1) and M_MMAP_THRESHOLD (-3); older glibc caps the latter at 32 MiB
-    return bool(libc.mallopt(-1, 2**31 - 1)) and bool(libc.mallopt(-3, 2**30) or libc.mallopt(-3, 2**25))
+    # M_TRIM_THRESHOLD (-1) and M_MMAP_THRESHOLD (-3); older glibc caps the latter at 32 MiB; M_ARENA_MAX (-8): one heap
+    kept = bool(libc.mallopt(-1, 2**31 - 1)) and bool(libc.mallopt(-3, 2**30) or libc.mallopt(-3, 2**25))
+    return kept and bool(libc.mallopt(-8, 1))
 
 # %% ../nbs/08_engine.ipynb #2b9d4e6a
 CHECK_EVERY = 32  # steps between checks that the losses are still finite

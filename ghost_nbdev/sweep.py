@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['WHERE', 'EXECUTORS', 'max_tracks', 'run_group', 'write_text', 'write_json', 'config_diff', 'open_folder',
            'open_sweep', 'SweepLock', 'cell_dir', 'cell_done', 'save_cell', 'load_cells', 'build_table', 'load_sweep',
-           'load_sweeps', 'duration', 'LocalExecutor', 'get_executor', 'finish_sweep', 'sweep']
+           'load_sweeps', 'duration', 'group_plan', 'estimate_groups', 'LocalExecutor', 'get_executor', 'finish_sweep',
+           'sweep']
 
 # %% ../nbs/13a_sweep.ipynb #4d5e6f70
 import fcntl, json, os, socket, time
@@ -19,7 +20,8 @@ from .metrics import Probe
 from .engine import distill_tracks
 from .results import Results, RunFolder, VARIANTS, load_results, new_run_dir, now, run_meta, summarize, write_results
 from .plots import plot_sweep
-from .experiment import check_memory, collect_metrics, prepare, student_inits, tracks_for, train_teachers
+from .experiment import (check_memory, collect_metrics, prepare, student_inits, tracks_for, train_teachers,
+                                    data_sizes, estimate_parts, work_plan)
 
 # %% ../nbs/13a_sweep.ipynb #091a2b3c
 def max_tracks(cfg:Config, device, n_train:int, wanted:int) -> int:
@@ -177,6 +179,21 @@ def duration(seconds:float) -> str:
     "A span of time for a person: '45 s', '12 min', '3.4 h'."
     return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min" if seconds < 5400 else f"{seconds / 3600:.1f} h"
 
+def group_plan(group:list, data:Data=None) -> list:
+    "The kernel calls of `run_group(group)` (see `work_plan`): the teachers once, the teachers on the noise once per pass, every student."
+    cfg0 = group[0][2]
+    n = data_sizes(cfg0, data if data is not None and data.name == cfg0.dataset else None)
+    plan, passes = work_plan(cfg0, *n, ('teacher',)), {}
+    for _, _, c in group: passes.setdefault(pass_key(c), []).append(c)
+    for cfgs in passes.values():
+        plan += work_plan(cfgs[0], *n, ('noise',)) + [w for c in cfgs for w in work_plan(c, *n, ('students',))]
+    return plan
+
+def estimate_groups(units:list, # groups of cells, [[(index, values, config), ...], ...] (see `groups`)
+                    data:Data=None, cache=None) -> float:
+    "Estimated seconds of running every group of `units` one after the other on this machine (see `estimate_duration`)."
+    return sum(estimate_parts({k: (group_plan(g, data), g[0][2]) for k, g in enumerate(units)}, cache).values())
+
 def _cell_line(n_done:int, n:int, i:int, values:dict, res:Results, left:float=None) -> str:
     acc = res.metrics
     parts = [f"{v} {sum(acc[v]['acc']) / len(acc[v]['acc']):.3f}" for v in acc if v in res.config['students'] and 'acc' in acc[v]]
@@ -248,6 +265,7 @@ def sweep(cfg:Config, # the base config: every field not in the grid
         units = [u for u in units if u]
         n, done = len(cell_list), len(cell_list) - len(todo)
         if done: log(f"{out}: {done} of {n} cells already done, {len(todo)} to run")
+        if units: log(f"{len(todo)} cells in {len(units)} group(s): about {duration(estimate_groups(units, data))} one after the other on this machine (estimated)")
         start, first = time.monotonic(), done
         def on_result(i, res):
             nonlocal done

@@ -25,6 +25,7 @@ def test_run_end_to_end(runs):
     base, [(code, out, err), _] = runs
     assert code == 0, err
     assert 'teacher: 1 model(s)' in out and 'distillation: student-ghost, cross-ghost' in out
+    assert re.match(r'1 model\(s\): about \d+ s on this machine \(estimated\)\n', out), out[:200]  # before the work
     assert '\r' not in out  # no progress-bar spam when stdout is not a terminal
     assert out.strip().splitlines()[-1] == f"saved to {base / 'r1'}"
     files = sorted(p.name for p in (base / 'r1').iterdir())
@@ -69,7 +70,7 @@ BAD = [(['run', '--m-ghost', '0'], 'm_ghost=0'), (['run', '--temperature', '0'],
        (['search', STUDIES / 'strongest.toml', '--trials', '0'], 'trials=0: a search finishes at least one trial'),
        (['search', STUDIES / 'strongest.toml', '--validation', '0'], 'validation=0: a search scores its trials on a validation split'),
        (['search'], 'the following arguments are required: STUDY_FILE'),
-       (['bench', '--suite', 'turbo'], 'unknown suite'), (['fetch-data', '--dataset', 'emnist'], 'known datasets'),
+       (['bench', '--suite', 'turbo'], 'unknown suite'), (['bench', '--suite', 'estimate'], 'name their folder with --studies FOLDER'), (['fetch-data', '--dataset', 'emnist'], 'known datasets'),
        (['run', '--n-models', '100000000', '--preset', 'paper'], 'use at most about'),
        (['run', '--batch-size', 'many'], 'invalid int value'),  # argparse's own message, after its usage
        (['launch'], 'unknown command')]

@@ -45,7 +45,8 @@ def test_table_resume_and_interruption(tiny, small, tmp_path, stop):
     assert set(pd.read_csv(tmp_path / 's' / 'table.csv').cell) == {0, 1}  # and the table of those
     lines = []
     t = sweep(tiny, grid, out=tmp_path / 's', data=small, plots=False, log=lines.append)
-    assert lines[0].endswith('2 of 4 cells already done, 2 to run') and len(lines) == 3
+    assert lines[0].endswith('2 of 4 cells already done, 2 to run') and len(lines) == 4
+    assert lines[1].startswith('2 cells in 1 group(s): about ') and lines[1].endswith('on this machine (estimated)')
     assert len(t) == 4 * 2 * 4 and not t.duplicated(['cell', 'variant', 'model', 'metric']).any()
     assert {'m_ghost', 'temperature', 'lr', 'hidden', 'variant', 'model', 'metric', 'value'} <= set(t.columns)
     whole = sweep(tiny, grid, out=tmp_path / 'whole', data=small, plots=False, log=lambda *a: None)
