@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import torch
 from torch import nn
-from .config import Config, config_to_dict, preset, resolve_device
+from .config import Config, ConfigError, config_to_dict, preset, resolve_device
 from .data import DATA_ROOT, Data, load_data
 from .model import member
 from .inits import init_stack, student_init
@@ -391,7 +391,9 @@ def bench_estimate(studies, # a folder of study files, or a list of them; search
                    student_images:int=None, # noise images per distillation epoch (default: the study's)
                    device:str='auto', data_root:str=DATA_ROOT, log=print) -> list:
     "The duration estimate against the measured run, for cells `which` of each study (their epochs set to `epochs`)."
-    files = sorted(Path(studies).glob('*.toml')) if isinstance(studies, (str, Path)) else [Path(s) for s in studies]
+    one = isinstance(studies, (str, Path))
+    files = ([Path(studies)] if Path(studies).is_file() else sorted(Path(studies).glob('*.toml'))) if one else [Path(s) for s in studies]
+    if not files: raise ConfigError(f"{studies}: no study files (*.toml) there: name a folder of study files, or one")
     over = {k: v for k, v in dict(n_models=n_models, student_images=student_images).items() if v is not None}
     rows, data = [], None
     for f in files:
@@ -400,8 +402,8 @@ def bench_estimate(studies, # a folder of study files, or a list of them; search
         todo = cells(st.cfg, st.grid, st.zip)
         for i in dict.fromkeys(i % len(todo) for i in which):
             values, cfg = todo[i]
-            cfg = replace(cfg, teacher_epochs=epochs, student_epochs=epochs, **over)
-            if cfg.noise_pool and cfg.student_images > cfg.noise_pool: cfg = replace(cfg, student_images=cfg.noise_pool)
+            o = {**over, 'student_images': min(over['student_images'], cfg.noise_pool or over['student_images'])} if 'student_images' in over else over
+            cfg = replace(cfg, teacher_epochs=epochs, student_epochs=epochs, **o)
             if data is None or data.name != cfg.dataset: data = load_data(cfg, resolve_device(device))
             est = estimate_duration(cfg, data)['total']
             took = run_experiment(cfg, data, progress='silent').meta['seconds']['total']

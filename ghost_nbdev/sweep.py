@@ -265,7 +265,10 @@ def sweep(cfg:Config, # the base config: every field not in the grid
         units = [u for u in units if u]
         n, done = len(cell_list), len(cell_list) - len(todo)
         if done: log(f"{out}: {done} of {n} cells already done, {len(todo)} to run")
-        if units: log(f"{len(todo)} cells in {len(units)} group(s): about {duration(estimate_groups(units, data))} one after the other on this machine (estimated)")
+        if units:
+            try: log(f"{len(todo)} cells in {len(units)} group(s): about {duration(estimate_groups(units, data))} one after the other on this machine (estimated)")
+            except (ConfigError, RuntimeError, TypeError) as e:  # e.g. cells for a device this machine lacks: they may run elsewhere
+                log(f"{len(todo)} cells in {len(units)} group(s): no estimate on this machine ({str(e).splitlines()[0]})")
         start, first = time.monotonic(), done
         def on_result(i, res):
             nonlocal done
