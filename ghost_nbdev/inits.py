@@ -20,11 +20,14 @@ def init_stack(cfg:Config, # init, seed, dtype and device come from here
                device=None, # default: the config's
                arch=None, # the network, an `Arch` (default: the teacher's)
               ) -> StackedNet:
-    "A `StackedNet` whose model k is initialised from the stream (cfg.seed, stream, models[k])."
+    "A `StackedNet` whose model k is initialised from the stream (cfg.seed, stream, models[k]), scaled by `init_scale`."
     models = range(cfg.n_models) if models is None else models
     s = draw_stack(arch_of(cfg) if arch is None else arch, cfg.init, cfg.seed, stream, models)
     dev = resolve_device(cfg.device) if device is None else device
-    return s.to(dev, torch_dtype(cfg))
+    s = s.to(dev, torch_dtype(cfg))
+    if cfg.init_scale != 1:
+        with torch.no_grad(): s.flat.mul_(cfg.init_scale)
+    return s
 
 # %% ../nbs/06_inits.ipynb #8e2b4f1c
 def init_std(init:str, fan_in:int) -> float:
@@ -55,7 +58,7 @@ def student_init(cfg:Config, # the experiment's settings: `share`, `share_alpha`
                 else: p.mul_(1 - a).add_(tp, alpha=a)
                 if gens:
                     eps = torch.stack([torch.randn(tp.shape[1:], generator=g, dtype=torch.float64) for g in gens])
-                    p.add_(eps.to(p), alpha=sigma * init_std(cfg.init, teacher_init.arch.fan_in(t)))
+                    p.add_(eps.to(p), alpha=sigma * cfg.init_scale * init_std(cfg.init, teacher_init.arch.fan_in(t)))
     return s
 
 # %% ../nbs/06_inits.ipynb #7763ba15

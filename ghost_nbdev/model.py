@@ -100,6 +100,17 @@ class Arch:
     @property
     def widest(self) -> int: "The most numbers one example's activations hold after any layer." ; return max(math.prod(s) for s in self.shapes)
 
+    @property
+    def hidden_at(self) -> tuple:
+        "Where each hidden representation is read: the index of a hidden trained layer, or of the last pooling right after it."
+        out, live = [], False
+        for i, L in enumerate(self.layers[:-1]):
+            live = live or L.trained
+            if live and self.layers[i + 1].kind not in ('maxpool', 'avgpool'): out.append(i); live = False
+        return tuple(out)
+    @property
+    def hidden_widths(self) -> list: "The numbers in each hidden representation (one per hidden trained layer)." ; return [math.prod(self.shapes[i]) for i in self.hidden_at]
+
     def param_shapes(self) -> list:
         "Per trained layer, (weight shape, bias shape) of one model as the stack stores them: fc (in, out), conv (out, in, k, k)."
         out, shape = [], self.in_shape
@@ -181,6 +192,16 @@ class Net(nn.Module):
         image = self.arch.layers[0].kind in ('conv', 'maxpool', 'avgpool')
         return self.net(x.reshape(len(x), *self.arch.in_shape) if image else x.flatten(1))
 
+    def hidden(self, x:Tensor) -> list:
+        "Each hidden representation (B, n), flattened: a hidden layer's output after its ReLU and any pooling right after it."
+        image = self.arch.layers[0].kind in ('conv', 'maxpool', 'avgpool')
+        h, mods, out, live = x.reshape(len(x), *self.arch.in_shape) if image else x.flatten(1), list(self.net), [], False
+        for j, m in enumerate(mods):
+            h = m(h)
+            live = live or isinstance(m, nn.ReLU)
+            if live and not isinstance(mods[j + 1], (nn.MaxPool2d, nn.AvgPool2d)): out.append(h.flatten(1)); live = False
+        return out
+
 class MLP(Net):
     "The seed's network: Linear/ReLU layers of widths `sizes` on flattened images, logits out."
     def __init__(self, sizes=(784, 256, 256, 13)): super().__init__(Arch.mlp(list(sizes)))
@@ -239,6 +260,7 @@ def forward(layers:list, # [(W (K, in, out), b (K, out)), ...] of an MLP, from `
 
 def forward_net(arch:Arch, layers:list, # the weights, from `StackedNet.layers`
                 x:Tensor, # (K, B, n_in): model k sees x[k]; or (B, n_in): every model sees the same examples
+                acts:list=None, # if a list, each hidden representation (K, B, n) is appended to it (see `Arch.hidden_at`)
                ) -> Tensor:
     "Logits (K, B, n_out) of K stacked networks of any architecture: convolutions grouped by model, one group per model."
     K = len(layers[0][0])
@@ -270,6 +292,7 @@ def forward_net(arch:Arch, layers:list, # the weights, from `StackedNet.layers`
             if arch.layers[i + 1].kind == 'maxpool': relu = True  # after the pooling: max commutes with ReLU
             else: h = h.relu()
         elif relu: h, relu = h.relu(), False
+        if acts is not None and i in arch.hidden_at: acts.append(h.reshape(B, K, -1).transpose(0, 1) if image else h)
     return h
 
 # %% ../nbs/02_model.ipynb #b3100821

@@ -26,7 +26,7 @@ def engine_vs_reference(cfg:Config, # n_models, students, dtype and every knob a
     train_teacher(teacher, data, cfg, progress='silent')
     inits = {k: student_init(cfg, init, k) for k in cfg.students}
     tracks = [Track(k, select(inits[k], range(K)), student_spec(cfg, k), init=inits[k]) for k in cfg.students]
-    distill_tracks(tracks, teacher, data, cfg, progress='silent')
+    distill_tracks(tracks, teacher, data, cfg, progress='silent', teacher_init=init)
     diffs = {'teacher': 0.0, **{k: 0.0 for k in cfg.students}}
     for k in range(K):
         ref_teacher = member(init, k)
@@ -34,6 +34,6 @@ def engine_vs_reference(cfg:Config, # n_models, students, dtype and every knob a
         diffs['teacher'] = max(diffs['teacher'], _max_diff(ref_teacher, member(teacher, k)))
         for t in tracks:
             ref_student = member(inits[t.kind], k)
-            distill_reference(ref_student, ref_teacher, data, cfg, t.kind, model_index=k)
+            distill_reference(ref_student, ref_teacher, data, cfg, t.kind, model_index=k, teacher_init=member(init, k))
             diffs[t.kind] = max(diffs[t.kind], _max_diff(ref_student, member(t.stack, k)))
     return diffs

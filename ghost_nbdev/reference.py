@@ -4,14 +4,14 @@
 
 # %% auto #0
 __all__ = ['accuracy_mlp', 'make_optimizer', 'trainable', 'keep_frozen_head', 'measure_due', 'train_teacher_reference',
-           'distill_inputs', 'distill_reference']
+           'distill_inputs', 'project_reference', 'distill_reference']
 
 # %% ../nbs/07_reference.ipynb #01ec753c
 import torch
 from torch import Tensor
 from .config import Config, student_spec, teacher_layers, noise_spec
 from .data import Data, batch_slices
-from .model import Net, layer_parts, trained_modules
+from .model import Net, layer_parts, pair_layers, trained_modules
 from .losses import class_loss, LOSSES
 from .inits import digit_order, noise_plan
 from .streams import noise_images
@@ -79,17 +79,45 @@ def distill_inputs(cfg:Config, data:Data, keys:Tensor, idx:Tensor) -> Tensor:
     return noise_images(keys, idx, noise_spec(cfg), data.train_x.dtype)
 
 # %% ../nbs/07_reference.ipynb #c728935e
+def project_reference(student:Net, teacher:Net, teacher_init:Net, # the student, its teacher and the teacher's initialisation θ_T0
+                      layers, # the layers the student trains (`StudentSpec.layers`)
+                      n_classes:int, per_layer:bool):
+    "A function that removes from `student`'s gradient its component along the teacher's update θ_T − θ_T0 (over the layers that pair and train): call it after `backward`."
+    trained, frozen = layer_parts(layers, student.arch, n_classes)
+    mods = [trained_modules(n) for n in (student, teacher, teacher_init)]
+    groups = []
+    for s, t in pair_layers(student.arch, teacher.arch):  # 1-based
+        if s - 1 not in {l for l, _ in trained}: continue
+        group = []
+        for p, a, b in zip(mods[0][s - 1].parameters(), mods[1][t - 1].parameters(), mods[2][t - 1].parameters()):
+            d = (a - b).detach().clone()
+            for f, sl in frozen:
+                if f == s - 1: d[sl] = 0  # a frozen head's rows (nn.Linear keeps its outputs first)
+            group.append((p, d))
+        groups.append(group)
+    groups = groups if per_layer else [[pd for g in groups for pd in g]]
+    @torch.no_grad()
+    def project():
+        for g in groups:
+            dot, dd = sum((p.grad * d).sum() for p, d in g), sum((d * d).sum() for _, d in g)
+            if dd > 0:
+                for p, d in g: p.grad -= dot / dd * d
+    return project
+
 def distill_reference(student:Net, # trained in place
                       teacher:Net, # frozen
                       data:Data, # the test set measures accuracy; the training images are seen only with noise='digits'
                       cfg:Config,
                       kind:str='student-ghost', # which student: its logits, loss and optimiser settings
                       model_index:int=0, # whose noise to use
+                      teacher_init:Net=None, # the teacher's initialisation, which `project` needs
                      ) -> list:
     "The original distillation loop: Adam on a distillation loss to the teacher's logits on noise. Returns history."
     spec = student_spec(cfg, kind)
     opt = make_optimizer(trainable(student, spec.layers), spec.lr, spec.weight_decay, spec.decay)
     restore = keep_frozen_head(student, spec.layers, cfg.n_classes)
+    if spec.project != 'none' and teacher_init is None: raise ValueError("project needs the teacher's initialisation: pass teacher_init")
+    project = project_reference(student, teacher, teacher_init, spec.layers, cfg.n_classes, spec.project == 'layer') if spec.project != 'none' else None
     sl, loss_fn, history = spec.logit_slice, LOSSES[spec.loss].value, []
     for epoch in range(cfg.student_epochs):
         keys, idx = noise_plan(cfg, epoch, [model_index], len(data.train_y), data.device)
@@ -100,6 +128,7 @@ def distill_reference(student:Net, # trained in place
             loss = loss_fn(student(x)[:, sl], target, spec.temperature)
             opt.zero_grad()
             loss.backward()
+            if project is not None: project()
             opt.step()
             restore()
             total += loss.item() * len(x)

@@ -62,7 +62,7 @@ def run_group(group:list, # [(index, values, config)] of cells with one teacher 
             t0 = time.perf_counter()
             inits = {i: student_inits(c, init) for i, _, c in chunk}
             tracks = [t for i, _, c in chunk for t in tracks_for(c, inits[i], cell=i)]
-            probe = Probe(data.test_x, data.test_y, cfg0.n_classes, teacher_init=init)
+            probe = Probe.of(data, cfg0.n_classes, teacher_init=init)
             hist = distill_tracks(tracks, teacher, data, chunk[0][2], progress=progress, probe=probe, on_epoch=on_epoch) if tracks else []
             t_pass = time.perf_counter() - t0
             for i, values, c in chunk:

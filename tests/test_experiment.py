@@ -1,5 +1,6 @@
 "Experiments: the effect itself, the variants as the stages composed, refusals of data that does not fit, memory checks."
 import pytest, torch
+from dataclasses import replace
 from ghost_nbdev.config import Config, ConfigError, preset
 from ghost_nbdev.experiment import run_experiment, check_memory, estimate_memory
 from ghost_nbdev.results import mean_ci, VARIANTS
@@ -29,6 +30,20 @@ def test_six_variants_are_the_stages_composed(data):
     assert res.metrics == alone
     # the teachers did learn: four steps of batch 1024 gave 0.40 to 0.45 here, untrained networks are at 0.05 to 0.13
     assert min(res.accuracy['teacher']) > 0.25 > max(res.accuracy['reference'])
+
+def test_representation_metrics_in_a_run(data):
+    """probe and cka come out per variant and hidden layer; they leave every other number of the run as it was (float64:
+    their pass over the test set makes the readout's predictions too); a teacher's features are its own (CKA 1)."""
+    small = data.subset(4_096, 1_024).to(dtype=torch.float64)
+    cfg = Config(n_models=2, teacher_epochs=1, student_epochs=1, student_images=2_048, device='cpu', dtype='float64')
+    plain = run_experiment(cfg, small, progress='silent')
+    both = run_experiment(replace(cfg, metrics=('acc', 'probe', 'cka')), small, progress='silent')
+    assert both.accuracy == plain.accuracy
+    assert list(both.metrics['teacher']) == ['acc', 'probe', 'probe_l1', 'probe_l2', 'cka', 'cka_l1', 'cka_l2']
+    assert all(abs(v - 1) < 1e-9 for v in both.metrics['teacher']['cka_l1'] + both.metrics['teacher']['cka'])
+    # an untrained network's features already hold most of the digits (0.75 to 0.85 here, on 1,024 test images)
+    assert min(both.metrics['reference']['probe']) > 0.5 > max(both.metrics['reference']['acc'])
+    assert all(0 < v < 1 for v in both.metrics['cross-ghost']['cka_l2'])
 
 def test_prepare_refuses_data_that_does_not_fit_the_config(data):
     from ghost_nbdev.experiment import prepare
