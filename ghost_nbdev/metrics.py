@@ -276,8 +276,8 @@ def cka(stack, probe:Probe) -> dict:
     input), on the first `CKA_IMAGES` test images. `cka` compares the last hidden layers, whatever the two depths."""
     K, widths = stack.n_models, stack.arch.hidden_widths
     out = _nans(K, len(widths))
-    if probe.teacher is None or not widths: return _per_layer('cka', out)
-    t_widths = probe.teacher.arch.hidden_widths
+    t_widths = [] if probe.teacher is None else probe.teacher.arch.hidden_widths
+    if not widths or not t_widths: return _per_layer('cka', out)  # no teacher, or no hidden layer to compare
     pairs = {(l, l) for l in range(min(len(widths), len(t_widths)))} | {(len(widths) - 1, len(t_widths) - 1)}
     pairs = sorted((s, t) for s, t in pairs if max(widths[s], t_widths[t]) <= WIDEST_READ)
     mine, theirs = {s: Moments() for s, _ in pairs}, {t: Moments() for _, t in pairs}
