@@ -164,6 +164,7 @@ class Config:
     noise_res:int=8 # 'perlin' noise: lattice cells per side (of its coarsest octave)
     noise_octaves:int=1 # 'perlin' noise: octaves, each with twice the cells per side and half the amplitude of the last
     noise_pool:int=0 # 0: fresh noise at every step; N: each model's fixed pool of N images, reshuffled every epoch
+    noise_mix:float=0.0 # λ: each noise image becomes (1 − λ)·noise + λ·a training image (its own, from its stream); 0 is pure noise, 1 the digits
     metrics:tuple=('acc',) # what to measure on every model (see METRICS)
     eval_every:int=1 # measure every this many epochs (0: only at the end of each phase)
     dtype:str='float32' # 'float32', or 'float64' for exactness checks
@@ -264,6 +265,8 @@ class Config:
         if self.noise_pool and self.student_images > self.noise_pool:
             bad('student_images', f'an epoch can visit at most the {self.noise_pool:,} images of the pool')
         if self.noise == 'digits' and self.noise_pool: bad('noise_pool', "noise='digits' distils on the training images: leave noise_pool at 0")
+        if not 0 <= self.noise_mix <= 1: bad('noise_mix', 'mix with 0 <= λ <= 1 (0: pure noise, 1: the training images)')
+        if self.noise == 'digits' and self.noise_mix: bad('noise_mix', "noise='digits' distils on the training images already: leave noise_mix at 0")
         unknown = [m for m in self.metrics if m not in METRICS]
         if unknown or not self.metrics: bad('metrics', f'unknown metric(s) {unknown}; choose from {sorted(METRICS)}')
         if len(set(self.metrics)) != len(self.metrics): bad('metrics', 'each metric may appear once')

@@ -13,7 +13,7 @@ from .config import Config, student_spec, teacher_layers, noise_spec
 from .data import Data, batch_slices
 from .model import Net, layer_parts, pair_layers, trained_modules
 from .losses import class_loss, LOSSES
-from .inits import digit_order, noise_plan
+from .inits import digit_order, mix_indices, noise_plan
 from .streams import noise_images
 
 # %% ../nbs/07_reference.ipynb #576f52c0
@@ -76,7 +76,9 @@ def train_teacher_reference(model:Net, # trained in place
 def distill_inputs(cfg:Config, data:Data, keys:Tensor, idx:Tensor) -> Tensor:
     "The (K, B, P) images a distillation step sees: noise images `idx` of streams `keys`, or training images."
     if keys is None: return data.train_x[idx]
-    return noise_images(keys, idx, noise_spec(cfg), data.train_x.dtype)
+    x = noise_images(keys, idx, noise_spec(cfg), data.train_x.dtype)
+    if cfg.noise_mix: x = (1 - cfg.noise_mix) * x + cfg.noise_mix * data.train_x[mix_indices(keys, idx, len(data.train_x))]
+    return x
 
 # %% ../nbs/07_reference.ipynb #c728935e
 def project_reference(student:Net, teacher:Net, teacher_init:Net, # the student, its teacher and the teacher's initialisation θ_T0

@@ -48,6 +48,7 @@ BAD = [
     (dict(student_hidden=(128, 256), share='1'), 'no teacher layer of the same kind and shape'),
     (dict(share_alpha=1.5), 'share_alpha'), (dict(share_sigma=-0.1), 'share_sigma'),
     (dict(init_scale=0.0), 'init_scale=0.0: must be > 0'), (dict(init_scale=-2.0), 'init_scale'),
+    (dict(noise_mix=1.5), 'noise_mix=1.5: mix with 0 <= λ <= 1'), (dict(noise='digits', noise_mix=0.5), 'leave noise_mix at 0'),
     (dict(project='gradient'), "project='gradient': choose one of ['layer', 'network', 'none']"),
     (dict(project='network', student_hidden=(128,)), "project='network': no layer the students train pairs with a teacher layer"),
     (dict(weight_decay=-1e-4), 'weight decay'), (dict(decay='l1'), 'decay'),
