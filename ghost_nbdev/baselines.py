@@ -11,7 +11,7 @@ from dataclasses import replace
 import torch
 import torch.nn.functional as F
 from torch import nn
-from .config import Config, ConfigError, arch_of, logit_slice, STUDENT_KINDS
+from .config import Config, ConfigError, arch_of, logit_slice, PAPER_STUDENTS, STUDENT_KINDS
 from .data import Data, batch_slices
 from .losses import class_loss, kl
 from .model import MLP, StackedNet, member, select
@@ -133,7 +133,7 @@ def paper_approach(cfg:Config, data:Data) -> dict:
     pool = torch.rand(N, n, data.train_x.shape[1], device=dev) * 2 - 1  # every noise image, materialised
     sigma = derangement(N, cfg.seed, 'cross') if N > 1 else torch.zeros(1, dtype=torch.long)
     students = {}
-    for kind in STUDENT_KINDS:
+    for kind in PAPER_STUDENTS:
         src, logits = STUDENT_KINDS[kind]
         student = _EinsumMLP(init if src == 'teacher' else select(init, sigma))
         sl = logit_slice(cfg, logits)

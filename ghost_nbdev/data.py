@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['DATA_ROOT', 'DATASETS', 'MIRROR', 'MNIST', 'DEBIAN_PACKAGE', 'FASHION', 'SKLEARN', 'DIGITS_TEST', 'DIGITS',
-           'DataError', 'DatasetSpec', 'raw_dir', 'fetch_command', 'check_files', 'torchvision_source', 'mirror_files',
-           'download_mirror', 'mnist_mirror_source', 'download_deb', 'debian_source', 'digits_files',
+           'AUX_TASKS', 'DataError', 'DatasetSpec', 'raw_dir', 'fetch_command', 'check_files', 'torchvision_source',
+           'mirror_files', 'download_mirror', 'mnist_mirror_source', 'download_deb', 'debian_source', 'digits_files',
            'installed_sklearn_source', 'sklearn_wheel_source', 'fetch_data', 'copy_data', 'normalize', 'Data',
-           'load_dataset', 'load_data', 'batch_slices']
+           'load_dataset', 'load_data', 'AuxTask', 'batch_slices']
 
 # %% ../nbs/00_data.ipynb #5bad42ad
 import contextlib, gzip, hashlib, io, math, os, pickle, struct, subprocess, sys, tempfile, zipfile
@@ -363,6 +363,30 @@ def load_data(cfg, # an experiment's `Config` (see [config](05_config.ipynb)): d
              ) -> Data:
     "`load_dataset` with a config's dataset, folder, classes and dtype."
     return load_dataset(cfg.dataset, cfg.data_root, device, cfg.dtype, cfg.n_classes, fetch)
+
+# %% ../nbs/00_data.ipynb #82e8b64e
+@dataclass(frozen=True)
+class AuxTask:
+    "An auxiliary task: the label it gives each class 0..9, learnt by a head with one logit per task label."
+    table:tuple # table[y] is the task's label of class y
+    about:str # the question, in words
+
+    @property
+    def n(self) -> int: return max(self.table) + 1
+
+    def labels(self, y:Tensor) -> Tensor:
+        "The task's labels of class labels `y` (int64, any shape)."
+        return torch.tensor(self.table, dtype=torch.int64, device=y.device)[y]
+
+AUX_TASKS = {  # name: AuxTask; one entry per task
+    'ge5':    AuxTask((0, 0, 0, 0, 0, 1, 1, 1, 1, 1), 'is the digit 5 or more?'),
+    'parity': AuxTask((0, 1, 0, 1, 0, 1, 0, 1, 0, 1), 'is the digit odd?'),
+    'mod3':   AuxTask((0, 1, 2, 0, 1, 2, 0, 1, 2, 0), 'the digit mod 3'),
+    'mod4p2': AuxTask((2, 3, 0, 1, 2, 3, 0, 1, 2, 3), '(the digit + 2) mod 4'),
+    'prime':  AuxTask((0, 0, 1, 1, 0, 1, 0, 1, 0, 0), 'is the digit prime?'),
+    'square': AuxTask((1, 1, 0, 0, 1, 0, 0, 0, 0, 1), 'is the digit a square (0, 1, 4, 9)?'),
+    'remap':  AuxTask((7, 0, 3, 6, 9, 2, 5, 8, 1, 4), 'the digit renamed: (3·digit + 7) mod 10, a one-to-one map'),
+}
 
 # %% ../nbs/00_data.ipynb #a0941a82
 def batch_slices(n:int, batch_size:int) -> list:

@@ -14,11 +14,11 @@ import torch
 from torch import Tensor
 from fastprogress.fastprogress import master_bar, progress_bar
 from fastprogress.core import IN_NOTEBOOK
-from .config import Config, StudentSpec, teacher_layers
-from .data import Data, batch_slices
+from .config import Config, StudentSpec, aux_heads, teacher_layers
+from .data import AUX_TASKS, Data, batch_slices
 from .model import StackedNet, forward, layer_parts
-from .losses import class_loss_grad, LOSSES
-from .inits import DistillInputs, digit_order, noise_plan, students_see
+from .losses import heads_loss_grad, LOSSES
+from .inits import DistillInputs, digit_order, noise_plan, random_direction, students_see
 from .metrics import METRICS, Probe, measure, headline, model_mean, paired_layers
 from .reference import measure_due
 
@@ -176,9 +176,12 @@ def step_grad(stack:StackedNet, # the K models
         for t in grads[l]: t[..., s].zero_()
     return loss
 
-def teacher_step(stack:StackedNet, layers:list, grads:list, opt, x:Tensor, y:Tensor, n_classes:int, parts:tuple, decay:tuple) -> Tensor:
+def teacher_step(stack:StackedNet, layers:list, grads:list, opt, x:Tensor, y:Tensor, n_classes:int, parts:tuple, decay:tuple,
+                 aux:tuple=(), # `aux_heads`: auxiliary tasks learnt beside the classes, each on its logits
+                ) -> Tensor:
     "One Adam step of K teachers on digits x (K, B, P) with labels y (K, B); returns each model's loss."
-    loss = step_grad(stack, layers, grads, x, slice(0, n_classes), lambda z: class_loss_grad(z, y), parts)
+    targets = [(slice(0, n_classes), y)] + [(slice(a, b), AUX_TASKS[t].labels(y)) for t, a, b in aux]
+    loss = step_grad(stack, layers, grads, x, slice(0, targets[-1][0].stop), lambda z: heads_loss_grad(z, targets), parts)
     apply_decay(layers, grads, parts[0], *decay)
     opt.step()
     return loss
@@ -198,14 +201,14 @@ def train_teacher(teacher:StackedNet, # K teachers, trained in place
                   progress=None, # see `progress_mode`
                   probe:Probe=None, # what the metrics see (default: the test set alone)
                  ) -> list:
-    "Train K teachers at once on the class logits; returns one history row per epoch."
+    "Train K teachers at once on the class logits (and the auxiliary tasks' heads, if any); returns one history row per epoch."
     K, dev, n = teacher.n_models, teacher.flat.device, len(data.train_y)
     if dev.type == 'cpu': keep_freed_memory()
     models = range(K) if models is None else models
-    probe = probe or Probe.of(data, cfg.n_classes)
+    probe = probe or Probe.of(data, cfg.n_classes, aux=aux_heads(cfg))
     layers, opt = teacher.layers(), adam([{'params': [teacher.flat], 'lr': cfg.lr}])
     grads, parts = teacher.layers(teacher.flat.grad), layer_parts(teacher_layers(cfg), teacher.arch, cfg.n_classes)
-    decay = (cfg.lr, cfg.weight_decay, cfg.decay)
+    decay, aux = (cfg.lr, cfg.weight_decay, cfg.decay), aux_heads(cfg)
     D = data.train_x.shape[1]
     xbuf = torch.empty(K * cfg.batch_size, D, dtype=data.train_x.dtype, device=dev)  # reused every step
     ybuf = torch.empty(K * cfg.batch_size, dtype=torch.int64, device=dev)
@@ -221,7 +224,7 @@ def train_teacher(teacher:StackedNet, # K teachers, trained in place
                 idx = order[:, s].reshape(-1)
                 x = torch.index_select(data.train_x, 0, idx, out=xbuf[:len(idx)]).view(K, -1, D)
                 y = torch.index_select(data.train_y, 0, idx, out=ybuf[:len(idx)]).view(K, -1)
-                total += teacher_step(teacher, layers, grads, opt, x, y, cfg.n_classes, parts, decay) * x.shape[1]
+                total += teacher_step(teacher, layers, grads, opt, x, y, cfg.n_classes, parts, decay, aux) * x.shape[1]
                 if step % CHECK_EVERY == CHECK_EVERY - 1: check_finite(total, 'teacher phase', epoch + 1, cfg.lr)
             check_finite(total, 'teacher phase', epoch + 1, cfg.lr)
             metrics = measure(teacher, probe, cfg.metrics) if measure_due(cfg, epoch + 1, cfg.teacher_epochs) else {}
@@ -288,7 +291,7 @@ def distill_step(tracks:list, # [(stack, layers, grads, parts, spec, update), ..
         sl = spec.logit_slice
         fn = lambda z: LOSSES[spec.loss].grad(z, t[..., sl], spec.temperature)
         loss = step_grad(stack, layers, grads, x, sl, fn, parts)
-        if update is not None: project_out(grads, update, spec.project == 'layer')
+        if update is not None: project_out(grads, update, spec.project.endswith('layer'))
         if on_grad is not None: on_grad(i)
         apply_decay(layers, grads, parts[0], spec.lr, spec.weight_decay, spec.decay)
         losses.append(loss)
@@ -315,14 +318,18 @@ def distill_tracks(tracks:list, # `Track`s, trained in place
     if len(B) != 1: raise ValueError(f"tracks distilled together need one batch size, got {sorted(B)}")
     B = B.pop()
     opt = adam([{'params': [t.stack.flat], 'lr': t.spec.lr} for t in tracks])
-    base = probe or Probe.of(data, cfg.n_classes)
+    base = probe or Probe.of(data, cfg.n_classes, aux=aux_heads(cfg))
     teacher_init = teacher_init if teacher_init is not None else base.teacher_init
-    if teacher_init is None and any(t.spec.project != 'none' for t in tracks):
+    if teacher_init is None and any(t.spec.project in ('network', 'layer') for t in tracks):
         raise ValueError("project needs the teachers' initialisation: pass teacher_init (or a probe that has it)")
     state = []
     for t in tracks:
         parts = layer_parts(t.spec.layers, t.spec.arch, cfg.n_classes)
-        update = teacher_update(t.stack, teacher, teacher_init, parts) if t.spec.project != 'none' else None
+        update = None
+        if t.spec.project != 'none':  # the teachers' update, or the control's random direction (`random_direction`)
+            a, b = (teacher, teacher_init) if not t.spec.project.startswith('random') else random_direction(cfg, models, dev)
+            update = teacher_update(t.stack, a, b, parts)
+            del a, b  # a random direction's stacks are not needed once its update is made
         state.append((t.stack, t.stack.layers(), t.stack.layers(t.stack.flat.grad), parts, t.spec, update))
     t_layers = teacher.layers()
     probes = [replace(base, teacher=teacher, teacher_init=teacher_init, init=t.init) for t in tracks]  # one cache for all

@@ -14,7 +14,7 @@ from pathlib import Path
 from dataclasses import replace
 import torch
 import torch.nn.functional as F
-from .config import (Config, ConfigError, config_to_dict, arch_of, n_outputs, student_spec, noise_spec,
+from .config import (Config, ConfigError, config_to_dict, arch_of, aux_heads, n_outputs, student_spec, noise_spec,
                                 resolve_device, torch_dtype)
 from .data import DATASETS, Data, load_data
 from .model import StackedNet, select
@@ -30,7 +30,7 @@ def train_teachers(cfg:Config, data:Data, models=None, progress=None) -> tuple:
     "Stage 1: (initialisation, trained teachers, history) of K teachers."
     init = init_stack(cfg, 'init', models, device=data.device)
     teacher = select(init, range(init.n_models))
-    probe = Probe.of(data, cfg.n_classes, teacher_init=init, init=init)
+    probe = Probe.of(data, cfg.n_classes, teacher_init=init, init=init, aux=aux_heads(cfg))
     history = train_teacher(teacher, data, cfg, models, progress, probe)
     return init, teacher, history
 
@@ -49,7 +49,7 @@ def distill_students(cfg:Config, teacher:StackedNet, inits:dict, data:Data, mode
     "Stage 3: ({kind: trained students}, history, {kind: metrics measured after the last epoch, or None})."
     tracks = tracks_for(cfg, inits)
     if not tracks: return {}, [], {}
-    probe = Probe.of(data, cfg.n_classes, teacher_init=teacher_init)
+    probe = Probe.of(data, cfg.n_classes, teacher_init=teacher_init, aux=aux_heads(cfg))
     history = distill_tracks(tracks, teacher, data, cfg, models, progress, probe)
     return {t.kind: t.stack for t in tracks}, history, {t.kind: t.measured for t in tracks}
 
@@ -57,7 +57,7 @@ def measure_variants(cfg:Config, data:Data, stacks:dict, teacher:StackedNet=None
              inits:dict=None) -> dict:
     "Stage 4: {variant: {metric column: K values}} for every stack in `stacks` ({variant: stack}), against `inits`."
     cache, inits = {}, inits or {}
-    return {v: measure(s, Probe.of(data, cfg.n_classes, teacher=teacher, teacher_init=teacher_init,
+    return {v: measure(s, Probe.of(data, cfg.n_classes, aux=aux_heads(cfg), teacher=teacher, teacher_init=teacher_init,
                                    init=inits.get(v, teacher_init), cache=cache), cfg.metrics) for v, s in stacks.items()}
 
 # %% ../nbs/12_experiment.ipynb #9054ef1f
@@ -79,6 +79,7 @@ def estimate_memory(cfg:Config, n_train:int=60_000, n_test:int=10_000, n_tracks:
     pool = K * (cfg.noise_pool or 0) * 8 + 2 * 4 * min(K * Bs * P, 2**24)
     per_track = 4 + needs_init(cfg.metrics) + (cfg.project != 'none')  # the students, their gradients, Adam's moments (a copy of the init, the teachers' update)
     distill_phase = 2 * teacher + T * per_track * student + K * Bs * P * s + pool + max(acts(Bs, s_arch.widest), evaluation)
+    distill_phase += 2 * teacher * cfg.project.startswith('random')  # the random direction and its zero, while each track's is made
     return int(1.1 * (data + max(teacher_phase, distill_phase)))
 
 def free_memory(device:torch.device) -> int:
@@ -157,6 +158,7 @@ def work_plan(cfg:Config, n_train:int=60_000, n_test:int=10_000,
     Bs = student_spec(cfg, cfg.students[0]).batch_size if cfg.students else cfg.batch_size
     n_noise, due = distill_size(cfg, n_train), lambda n: sum(measure_due(cfg, e, n) for e in range(1, n + 1))
     fit, cka = min(PROBE_FIT, n_train) * ('probe' in cfg.metrics), 2 * min(CKA_IMAGES, n_test) * ('cka' in cfg.metrics)
+    fit += n_test * ('aux_acc' in cfg.metrics)  # the auxiliary heads' own pass over the test set
     evals = lambda arch, n, reads: [('forward', arch, K, eval_chunk(K, arch, n_test), n_test + reads, n)] if n else []  # and the representations' passes
     plan = []
     if 'teacher' in parts:  # the untrained reference, then the teachers after every epoch due

@@ -80,9 +80,9 @@ def cells(cfg:Config, grid:dict, zip:bool=False) -> list:
     return out
 
 # %% ../nbs/13_grid.ipynb #d6e7f809
-TRACK_FIELDS = ('students', 'loss', 'temperature', 'share', 'share_alpha', 'share_sigma', 'student_lr',
+TRACK_FIELDS = ('students', 'aux_head', 'loss', 'temperature', 'share', 'share_alpha', 'share_sigma', 'student_lr',
                 'student_weight_decay', 'student_hidden', 'student_arch', 'student_layers', 'project')
-PASS_FIELDS = ('noise', 'noise_scale', 'noise_blur', 'noise_res', 'noise_octaves', 'noise_pool', 'noise_mix', 'student_images', 'student_epochs', 'student_batch_size')
+PASS_FIELDS = ('noise', 'noise_scale', 'noise_blur', 'noise_res', 'noise_octaves', 'noise_shift', 'noise_pool', 'noise_mix', 'student_images', 'student_epochs', 'student_batch_size')
 
 def teacher_key(cfg:Config) -> tuple:
     "What the teachers depend on (every field but the student-side ones): equal keys, identical teachers."

@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['PROBE_FIT', 'METRICS', 'CKA_IMAGES', 'PROBE_RIDGE', 'WIDEST_READ', 'Probe', 'eval_chunk', 'predictions',
            'keep_predictions', 'accuracy', 'Metric', 'needs_init', 'measure', 'model_mean', 'headline', 'agreement',
-           'paired_layers', 'layer_vectors', 'cosine_to', 'update_cosine', 'distance', 'FirstStep', 'read_hidden',
-           'Moments', 'ridge_fit', 'probe_accuracy', 'linear_cka', 'cka']
+           'aux_accuracy', 'paired_layers', 'layer_vectors', 'cosine_to', 'update_cosine', 'distance', 'FirstStep',
+           'read_hidden', 'Moments', 'ridge_fit', 'probe_accuracy', 'linear_cka', 'cka']
 
 # %% ../nbs/04_metrics.ipynb #2e9c4b7d
 from dataclasses import dataclass, field
@@ -14,6 +14,7 @@ from typing import Callable
 import torch
 import torch.nn.functional as F
 from torch import Tensor
+from .data import AUX_TASKS
 from .model import forward_net, pair_layers
 
 # %% ../nbs/04_metrics.ipynb #6e1a4d9c
@@ -31,6 +32,7 @@ class Probe:
     cache:dict=field(default_factory=dict, repr=False) # what stays the same from one evaluation to the next
     fit_x:Tensor=None # (M, D) training images the linear probes are fitted on (see `Probe.of`)
     fit_y:Tensor=None # (M,) their labels
+    aux:tuple=() # ((task, start, stop), ...): the auxiliary heads' tasks (keys of AUX_TASKS) and their logits
 
     @classmethod
     def of(cls, data, # a `Data`: its test set (or validation split) is what the metrics score on
@@ -116,6 +118,22 @@ def agreement(stack, probe:Probe) -> Tensor:
     return (predictions(stack, probe) == _teacher_predictions(probe)).double().mean(1).cpu()
 
 METRICS['agree'] = Metric(agreement)
+
+# %% ../nbs/04_metrics.ipynb #9bb24e1a
+@torch.no_grad()
+def aux_accuracy(stack, probe:Probe) -> dict:
+    "{'aux_acc': (K,) the mean over heads, 'aux_acc_<task>': (K,)}: the fraction of test images each auxiliary head labels right on its own task."
+    K, x = stack.n_models, probe.x
+    if not probe.aux: return {'aux_acc': torch.full((K,), float('nan'), dtype=torch.float64)}
+    hits = {t: torch.zeros(K, dtype=torch.int64, device=x.device) for t, _, _ in probe.aux}
+    chunk = eval_chunk(K, stack.arch, len(x))
+    for i in range(0, len(x), chunk):
+        z, y = stack.forward_shared(x[i:i + chunk]), probe.y[i:i + chunk]
+        for t, a, b in probe.aux: hits[t] += (z[..., a:b].argmax(-1) == AUX_TASKS[t].labels(y)).sum(1)
+    each = {f'aux_acc_{t}': (h.double() / len(x)).cpu() for t, h in hits.items()}
+    return {'aux_acc': torch.stack(list(each.values())).mean(0), **each}
+
+METRICS['aux_acc'] = Metric(aux_accuracy)
 
 # %% ../nbs/04_metrics.ipynb #7e4a1c9b
 def paired_layers(student, teacher) -> list:

@@ -400,10 +400,13 @@ def explicit_layers(spec:str, n_layers:int) -> tuple:
     named = '+'.join(p for p in re.split('[,+]', spec) if p not in LAYER_WORDS)
     return parse_layers(named, n_layers) if named else ()
 
-def head_slice(which:str, # 'class', 'ghost' or 'all'
-               n_classes:int, n_out:int) -> slice:
-    "The outputs (logits) of a head: 'class' the first n_classes, 'ghost' the rest, 'all' every one."
-    return {'class': slice(0, n_classes), 'ghost': slice(n_classes, n_out), 'all': slice(0, n_out)}[which]
+def head_slice(which:str, # 'class', 'aux', 'ghost' or 'all'
+               n_classes:int, n_out:int,
+               n_aux:int=0, # logits of trained auxiliary heads, between the class logits and the ghost logits
+              ) -> slice:
+    "The outputs (logits) of a head: 'class' the first n_classes, 'aux' the next n_aux, 'ghost' the rest, 'all' every one."
+    return {'class': slice(0, n_classes), 'aux': slice(n_classes, n_classes + n_aux), 'ghost': slice(n_classes + n_aux, n_out),
+            'all': slice(0, n_out)}[which]
 
 def layer_parts(parts:tuple, # `parse_layers`'s output
                 arch, n_classes:int) -> tuple:

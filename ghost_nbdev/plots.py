@@ -13,7 +13,7 @@ from .results import VARIANTS, PAPER, Results, mean_ci, summarize
 
 # %% ../nbs/11_plots.ipynb #7d2e9f1a
 COLORS = {'reference': 'gray', 'teacher': 'C5', 'student-ghost': 'C4', 'student-all': 'C0',
-          'cross-ghost': 'C3', 'cross-all': 'C1'}
+          'cross-ghost': 'C3', 'cross-all': 'C1', 'student-aux': 'C2', 'cross-aux': 'C7'}
 
 def _subtitle(res:Results) -> str:
     c, m = res.config, res.meta
@@ -21,7 +21,8 @@ def _subtitle(res:Results) -> str:
 
 def _shows_paper(res:Results) -> bool:
     c = res.config
-    return c['preset'] == 'paper' and c['dataset'] == 'mnist' and c['n_classes'] == 10 and c['m_ghost'] == 3
+    return (c['preset'] == 'paper' and c['dataset'] == 'mnist' and c['n_classes'] == 10 and c['m_ghost'] == 3
+            and not c.get('aux_tasks'))  # a teacher with more heads is not the paper's teacher
 
 def plot_history(res:Results, metric:str='acc', ax=None):
     "A metric per epoch: the teachers' epochs, then the distillation epochs, mean ± 95% CI over models."
@@ -61,7 +62,8 @@ def plot_variants(res:Results, metric:str='acc', ax=None, paper:bool=None):
            color=[COLORS[n] for n in names], alpha=0.85)
     if names and names[0] == 'reference': ax.axhline(summ[0]['mean'], ls=':', c='k', lw=1)
     if (_shows_paper(res) if paper is None else paper) and metric == 'acc':
-        ax.scatter(range(len(summ)), [PAPER[n] for n in names], marker='_', s=600, c='k', zorder=3,
+        shown = [(i, PAPER[n]) for i, n in enumerate(names) if n in PAPER]  # the paper's variants only
+        ax.scatter([i for i, _ in shown], [v for _, v in shown], marker='_', s=600, c='k', zorder=3,
                    label='paper (100 models)')
         ax.legend(fontsize=8)
     ax.set_xticks(range(len(summ)), [r['label'] for r in summ], rotation=35, ha='right', fontsize=9)

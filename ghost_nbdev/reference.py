@@ -9,11 +9,11 @@ __all__ = ['accuracy_mlp', 'make_optimizer', 'trainable', 'keep_frozen_head', 'm
 # %% ../nbs/07_reference.ipynb #01ec753c
 import torch
 from torch import Tensor
-from .config import Config, student_spec, teacher_layers, noise_spec
-from .data import Data, batch_slices
-from .model import Net, layer_parts, pair_layers, trained_modules
+from .config import Config, aux_heads, student_spec, teacher_layers, noise_spec
+from .data import AUX_TASKS, Data, batch_slices
+from .model import Net, layer_parts, member, pair_layers, trained_modules
 from .losses import class_loss, LOSSES
-from .inits import digit_order, mix_indices, noise_plan
+from .inits import digit_order, mix_indices, noise_plan, random_direction
 from .streams import noise_images
 
 # %% ../nbs/07_reference.ipynb #576f52c0
@@ -53,7 +53,7 @@ def train_teacher_reference(model:Net, # trained in place
                             data:Data, cfg:Config,
                             model_index:int=0, # whose data order to use
                            ) -> list:
-    "The original teacher loop: Adam on cross-entropy of the class logits. Returns per-epoch history."
+    "The original teacher loop: Adam on cross-entropy of the class logits (plus each auxiliary task's, on its head). Returns per-epoch history."
     opt = make_optimizer(trainable(model, teacher_layers(cfg)), cfg.lr, cfg.weight_decay, cfg.decay)
     restore = keep_frozen_head(model, teacher_layers(cfg), cfg.n_classes)
     n, C, history = len(data.train_y), cfg.n_classes, []
@@ -62,7 +62,9 @@ def train_teacher_reference(model:Net, # trained in place
         total = 0.0
         for s in batch_slices(n, cfg.batch_size):
             idx = order[s]
-            loss = class_loss(model(data.train_x[idx])[:, :C], data.train_y[idx])
+            out, y = model(data.train_x[idx]), data.train_y[idx]
+            loss = class_loss(out[:, :C], y)
+            for t, a, b in aux_heads(cfg): loss = loss + class_loss(out[:, a:b], AUX_TASKS[t].labels(y))
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -118,8 +120,11 @@ def distill_reference(student:Net, # trained in place
     spec = student_spec(cfg, kind)
     opt = make_optimizer(trainable(student, spec.layers), spec.lr, spec.weight_decay, spec.decay)
     restore = keep_frozen_head(student, spec.layers, cfg.n_classes)
-    if spec.project != 'none' and teacher_init is None: raise ValueError("project needs the teacher's initialisation: pass teacher_init")
-    project = project_reference(student, teacher, teacher_init, spec.layers, cfg.n_classes, spec.project == 'layer') if spec.project != 'none' else None
+    if spec.project in ('network', 'layer') and teacher_init is None: raise ValueError("project needs the teacher's initialisation: pass teacher_init")
+    project = None
+    if spec.project != 'none':  # the teacher's update, or the control's random direction (`random_direction`)
+        a, b = (teacher, teacher_init) if not spec.project.startswith('random') else (member(s, 0) for s in random_direction(cfg, [model_index], data.device))
+        project = project_reference(student, a, b, spec.layers, cfg.n_classes, spec.project.endswith('layer'))
     sl, loss_fn, history = spec.logit_slice, LOSSES[spec.loss].value, []
     for epoch in range(cfg.student_epochs):
         keys, idx = noise_plan(cfg, epoch, [model_index], len(data.train_y), data.device)

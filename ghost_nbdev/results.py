@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['VARIANTS', 'PAPER', 'variants', 'bootstrap_ci', 'mean_ci', 'diff_ci', 'ranks', 'rank_corr', 'summarize',
-           'fmt_interval', 'fmt_ci', 'markdown_table', 'summary_markdown', 'Results', 'device_name', 'now', 'run_meta',
-           'new_run_dir', 'RunFolderError', 'RunFolder', 'model_rows', 'history_rows', 'write_results', 'save_results',
-           'load_results']
+           'fmt_interval', 'fmt_ci', 'fmt_values', 'markdown_table', 'summary_markdown', 'Results', 'device_name',
+           'now', 'run_meta', 'new_run_dir', 'RunFolderError', 'RunFolder', 'model_rows', 'history_rows',
+           'write_results', 'save_results', 'load_results']
 
 # %% ../nbs/10_results.ipynb #e779754f
 import csv, datetime, json, math, os, platform, shutil, socket, tempfile
@@ -27,6 +27,8 @@ VARIANTS = {  # name: label in tables and plots
     'student-all': 'Student (all logits)',
     'cross-ghost': 'Cross-model (ghost logits)',
     'cross-all': 'Cross-model (all logits)',
+    'student-aux': 'Student (auxiliary head)',
+    'cross-aux': 'Cross-model (auxiliary head)',
 }
 PAPER = {  # the paper's figure (mean test accuracy over 100 models), for comparison
     'reference': 0.10, 'teacher': 0.94, 'student-ghost': 0.53, 'student-all': 0.91,
@@ -109,6 +111,12 @@ def fmt_ci(mean, ci95, digits:int=3) -> str:
     "'mean ± half-width' (a half-width of a single model, None or NaN, shows as 0); empty where there is no mean."
     if mean is None or pd.isna(mean): return ''
     return f"{mean:.{digits}f} ± {0 if ci95 is None or pd.isna(ci95) else ci95:.{digits}f}"
+
+def fmt_values(values, # one value per model (NaN left out)
+               digits:int=3) -> str:
+    "`fmt_ci` of per-model values: their mean ± the 95 % half-width of `mean_ci`."
+    s = mean_ci(values, n_boot=0)
+    return fmt_ci(s['mean'], s['ci95'], digits)
 
 def markdown_table(header:list, # the column names
                    rows:list, # a list of cells per row (anything `str` can show)

@@ -5,11 +5,12 @@
 # %% auto #0
 __all__ = ['OCTAVES', 'NOISES', 'stream_seed', 'generator', 'stream_keys', 'mix32_', 'hash_bits_', 'hash_bits', 'permutations',
            'derangement', 'NoiseSpec', 'uniform_noise', 'binary_noise', 'gaussian_noise', 'blurred_noise',
-           'perlin_weights', 'perlin_noise', 'noise_images', 'NoiseMaker']
+           'perlin_weights', 'perlin_noise', 'mean_spectrum', 'spectrum_noise', 'draw_noise', 'noise_images',
+           'NoiseMaker']
 
 # %% ../nbs/01_streams.ipynb #b6b50643
 import functools, hashlib, math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 import torch
 from torch import Tensor
 
@@ -92,13 +93,15 @@ def derangement(n:int, # number of models, at least 2
 # %% ../nbs/01_streams.ipynb #4c1e2a70
 @dataclass(frozen=True)
 class NoiseSpec:
-    "What noise to draw: its kind (a key of `NOISES`), scale, blur width, Perlin lattice and octaves, and the image shape (H, W)."
+    "What noise to draw: its kind (a key of `NOISES`), scale, blur width, Perlin lattice and octaves, amplitude spectrum, shift, and the image shape (H, W)."
     kind:str='uniform'
     scale:float=1.0
     blur:float=2.0
     shape:tuple=(28, 28)
     res:int=8 # 'perlin': lattice cells per side of the coarsest octave
     octaves:int=1 # 'perlin': octaves, each with twice the last one's cells per side and half its amplitude
+    spectrum:tuple=field(default=None, repr=False) # 'spectrum': the amplitude of each frequency, from `mean_spectrum`
+    shift:float=0.0 # added to every pixel once the kind has drawn it: moves the noise's mean, nothing else
 
     @property
     def n_pixels(self) -> int: return math.prod(self.shape)
@@ -188,10 +191,45 @@ def perlin_noise(keys, h, tmp, spec:NoiseSpec, out:Tensor) -> Tensor:
     peak = total.abs().amax(1, keepdim=True).clamp_(min=1e-300)
     return out.copy_(total.mul_(spec.scale).div_(peak))
 
+def mean_spectrum(images:Tensor, # (N, P) images, P = H·W
+                  shape:tuple, # (H, W)
+                 ) -> tuple:
+    "The images' amplitude spectrum √(mean |F|²) per frequency of `rfft2` (orthonormal), H·(W//2 + 1) numbers; the mean pixel's term keeps its sign."
+    (H, W), dc = shape, 0.0
+    out = torch.zeros(H, W // 2 + 1, dtype=torch.float64)
+    for i in range(0, len(images), 10_000):  # in blocks: a float64 copy of 60,000 images would be 376 MB
+        f = torch.fft.rfft2(images[i:i + 10_000].double().cpu().view(-1, H, W), norm='ortho')
+        out += f.abs().pow(2).sum(0); dc += f[:, 0, 0].real.sum().item()
+    out = out.div_(len(images)).sqrt_()
+    out[0, 0] *= 1.0 if dc >= 0 else -1.0
+    return tuple(out.flatten().tolist())
+
+@functools.lru_cache(maxsize=8)
+def _amplitudes(spectrum:tuple, shape:tuple, dtype, device) -> Tensor:
+    (H, W) = shape
+    return torch.tensor(spectrum, dtype=torch.float64).view(H, W // 2 + 1).to(device, dtype)
+
+def spectrum_noise(keys, h, tmp, spec:NoiseSpec, out:Tensor) -> Tensor:
+    "Amplitudes `spectrum` (from `mean_spectrum`) with the random phases of uniform noise's Fourier transform, times `scale`; the mean pixel's term keeps the spectrum's sign."
+    if spec.spectrum is None:
+        raise ValueError("spectrum noise needs the images' amplitude spectrum: NoiseSpec('spectrum', spectrum=mean_spectrum(images, shape))")
+    uniform_noise(keys, h, tmp, spec, out)
+    (H, W), M = spec.shape, out.shape[0]
+    amp = _amplitudes(spec.spectrum, spec.shape, out.dtype, out.device)
+    f = torch.fft.rfft2(out.view(M, H, W), norm='ortho')  # each image's transform alone: the same bits in any batch
+    gain = torch.view_as_real(f).pow(2).sum(-1).clamp_(min=torch.finfo(out.dtype).tiny).rsqrt_().mul_(amp)  # amplitude / |F|
+    f.mul_(gain)[:, 0, 0] = amp[0, 0]  # the mean pixel is the images' mean, not a random sign
+    return out.copy_(torch.fft.irfft2(f, s=(H, W), norm='ortho').view(M, H * W).mul_(spec.scale))
+
 NOISES = {'uniform': uniform_noise, 'gaussian': gaussian_noise, 'binary': binary_noise, 'blurred': blurred_noise,
-          'perlin': perlin_noise}
+          'perlin': perlin_noise, 'spectrum': spectrum_noise}
 
 # %% ../nbs/01_streams.ipynb #c521bbc2
+def draw_noise(keys, h, tmp, spec:NoiseSpec, out:Tensor) -> Tensor:
+    "The kind's function (`NOISES`) into `out`, then `spec.shift` added to every pixel: what every caller draws through."
+    NOISES[spec.kind](keys, h, tmp, spec, out)
+    return out.add_(spec.shift) if spec.shift else out
+
 def noise_images(keys:Tensor, # (K, 2) int32, one key per model
                  idx:Tensor, # (K, B) image indices within each model's stream
                  spec:NoiseSpec=NoiseSpec(), # the kind of noise, its scale and the image shape
@@ -201,7 +239,7 @@ def noise_images(keys:Tensor, # (K, 2) int32, one key per model
     h = _counters(idx.reshape(-1), P, torch.empty(K * B, P, dtype=torch.int32, device=idx.device))
     out = torch.empty(K * B, P, dtype=dtype, device=idx.device)
     row_keys = keys.to(idx.device).repeat_interleave(B, 0)  # every image a one-image "model"
-    return NOISES[spec.kind](row_keys, h, torch.empty_like(h), spec, out).view(K, B, P)
+    return draw_noise(row_keys, h, torch.empty_like(h), spec, out).view(K, B, P)
 
 # %% ../nbs/01_streams.ipynb #3a8c0e51
 class NoiseMaker:
@@ -210,7 +248,6 @@ class NoiseMaker:
                  chunk:int=None, # pixels hashed per pass; default 2**20 on a CPU (stays in cache), 2**24 elsewhere
                 ):
         self.spec, self.dtype, self.chunk, self.bufs, self._rows = spec, dtype, chunk, {}, (None, 0, None)
-        self.fill = NOISES[spec.kind]
 
     def _buf(self, name, n, dtype, device):
         b = self.bufs.get(name)
@@ -231,5 +268,5 @@ class NoiseMaker:
         for r in range(0, K * B, rows):
             m = min(rows, K * B - r)
             _counters(row_idx[r:r + m], P, h[:m])
-            self.fill(row_keys[r:r + m], h[:m], tmp[:m], self.spec, out[r:r + m])
+            draw_noise(row_keys[r:r + m], h[:m], tmp[:m], self.spec, out[r:r + m])
         return out.view(K, B, P)

@@ -13,7 +13,7 @@ import fcntl, json, os, socket, time
 from dataclasses import replace
 from pathlib import Path
 import pandas as pd
-from .config import Config, ConfigError, config_to_dict
+from .config import Config, ConfigError, aux_heads, config_to_dict
 from .grid import cells, describe, groups, pass_key, teacher_key
 from .data import Data
 from .metrics import Probe
@@ -62,7 +62,7 @@ def run_group(group:list, # [(index, values, config)] of cells with one teacher 
             t0 = time.perf_counter()
             inits = {i: student_inits(c, init) for i, _, c in chunk}
             tracks = [t for i, _, c in chunk for t in tracks_for(c, inits[i], cell=i)]
-            probe = Probe.of(data, cfg0.n_classes, teacher_init=init)
+            probe = Probe.of(data, cfg0.n_classes, teacher_init=init, aux=aux_heads(cfg0))
             hist = distill_tracks(tracks, teacher, data, chunk[0][2], progress=progress, probe=probe, on_epoch=on_epoch) if tracks else []
             t_pass = time.perf_counter() - t0
             for i, values, c in chunk:

@@ -88,3 +88,13 @@ def test_noise_kinds_have_their_variance_and_are_per_model(kind, var):
     k1, i1 = noise_plan(cfg, 0, [1], 60_000)   # model 1 alone sees what model 1 sees in the ensemble
     assert torch.equal(noise_images(k1, i1[:, :2048], noise_spec(cfg)).double(), x[1:2])
     assert NOISES.keys() >= {'uniform', 'gaussian', 'binary', 'blurred'}
+
+def test_spectrum_noise_is_per_model_and_has_the_digits_energy(data_root):
+    "Every spectrum-noise image has the training digits' mean sum of squares (times scale²); model k alone sees what it sees in a crowd."
+    cfg = Config(n_models=3, noise='spectrum', noise_scale=2.0, data_root=str(data_root))
+    keys, idx = noise_plan(cfg, 0, range(3), 60_000)
+    x = NoiseMaker(noise_spec(cfg))(keys, idx[:, :512]).double()
+    energy = load_data(cfg, 'cpu').train_x.double().pow(2).sum(1).mean()  # the digits' mean sum of squares
+    assert torch.allclose(x.pow(2).sum(-1), 4 * energy.expand(3, 512), rtol=1e-4), (x.pow(2).sum(-1)[0, :3], 4 * energy)
+    k1, i1 = noise_plan(cfg, 0, [1], 60_000)
+    assert torch.equal(noise_images(k1, i1[:, :512], noise_spec(cfg)).double(), x[1:2])

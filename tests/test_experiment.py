@@ -1,9 +1,9 @@
 "Experiments: the effect itself, the variants as the stages composed, refusals of data that does not fit, memory checks."
 import pytest, torch
 from dataclasses import replace
-from ghost_nbdev.config import Config, ConfigError, preset
+from ghost_nbdev.config import Config, ConfigError, PAPER_STUDENTS, preset
 from ghost_nbdev.experiment import run_experiment, check_memory, estimate_memory
-from ghost_nbdev.results import mean_ci, VARIANTS
+from ghost_nbdev.results import mean_ci
 
 def test_the_effect(data):
     """Students that share their teacher's init learn digits from ghost logits on noise; cross-model students do not.
@@ -23,7 +23,7 @@ def test_six_variants_are_the_stages_composed(data):
     small = data.subset(4_096).to(dtype=torch.float64)
     cfg = preset('paper', n_models=3, teacher_epochs=1, student_epochs=1, noise_pool=2_048, device='cpu', dtype='float64')
     res = run_experiment(cfg, small, progress='silent')
-    assert list(res.metrics) == list(VARIANTS) and res.config['preset'] == 'paper'
+    assert list(res.metrics) == ['reference', 'teacher', *PAPER_STUDENTS] and res.config['preset'] == 'paper'
     init, teacher, _ = train_teachers(cfg, small, progress='silent')
     students, _, _ = distill_students(cfg, teacher, student_inits(cfg, init), small, progress='silent', teacher_init=init)
     alone = measure_variants(cfg, small, {'reference': init, 'teacher': teacher, **students}, teacher, init)

@@ -13,7 +13,7 @@ def tiny(): return Config(n_models=2, teacher_epochs=1, student_epochs=1, studen
 def small(data): return data.subset(4_096)
 
 def test_bad_grids_are_refused_before_anything_runs(tiny, tmp_path):
-    with pytest.raises(ConfigError, match="unknown field 'm_ghots' in the grid; fields that can be swept: \\['arch', 'batch_size'"):
+    with pytest.raises(ConfigError, match="unknown field 'm_ghots' in the grid; fields that can be swept: \\['arch', 'aux_head', 'aux_tasks', 'batch_size'"):
         sweep(tiny, {'m_ghots': [1, 2]}, out=tmp_path / 's')
     with pytest.raises(ConfigError, match='cell m_ghost=0: m_ghost=0'): sweep(tiny, {'m_ghost': [2, 0]}, out=tmp_path / 's')
     with pytest.raises(ConfigError, match="expected float"): parse_grid(['lr=fast'])
