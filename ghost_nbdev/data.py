@@ -10,7 +10,7 @@ __all__ = ['DATA_ROOT', 'DATASETS', 'MIRROR', 'MNIST', 'DEBIAN_PACKAGE', 'FASHIO
            'load_dataset', 'load_data', 'AuxTask', 'batch_slices']
 
 # %% ../nbs/00_data.ipynb #5bad42ad
-import contextlib, gzip, hashlib, io, math, os, pickle, struct, subprocess, sys, tempfile, zipfile
+import contextlib, functools, gzip, hashlib, io, math, os, pickle, struct, subprocess, sys, tempfile, zipfile
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -376,7 +376,12 @@ class AuxTask:
 
     def labels(self, y:Tensor) -> Tensor:
         "The task's labels of class labels `y` (int64, any shape)."
-        return torch.tensor(self.table, dtype=torch.int64, device=y.device)[y]
+        return _label_table(self.table, y.device)[y]
+
+@functools.lru_cache(maxsize=64)
+def _label_table(table:tuple, device) -> Tensor:
+    "A task's table on `device`, made once: the teacher's every step looks labels up in it."
+    return torch.tensor(table, dtype=torch.int64, device=device)
 
 AUX_TASKS = {  # name: AuxTask; one entry per task
     'ge5':    AuxTask((0, 0, 0, 0, 0, 1, 1, 1, 1, 1), 'is the digit 5 or more?'),
