@@ -130,9 +130,9 @@ def keep_freed_memory() -> bool:
     "Ask glibc's malloc to keep freed large blocks for reuse instead of returning them to the OS; True if it agreed."
     try: libc = ctypes.CDLL('libc.so.6')
     except OSError: return False  # not glibc
-    # M_TRIM_THRESHOLD (-1) and M_MMAP_THRESHOLD (-3); older glibc caps the latter at 32 MiB; M_ARENA_MAX (-8): one heap
-    kept = bool(libc.mallopt(-1, 2**31 - 1)) and bool(libc.mallopt(-3, 2**30) or libc.mallopt(-3, 2**25))
-    return kept and bool(libc.mallopt(-8, 1))
+    # M_TRIM_THRESHOLD (-1): never give the heap's top back; M_MMAP_MAX (-4) = 0: no block of its own mapping, however
+    # large (glibc caps M_MMAP_THRESHOLD at 32 MiB, and a CNN's activations are larger); M_ARENA_MAX (-8): one heap
+    return bool(libc.mallopt(-1, 2**31 - 1)) and bool(libc.mallopt(-4, 0)) and bool(libc.mallopt(-8, 1))
 
 # %% ../nbs/08_engine.ipynb #2b9d4e6a
 CHECK_EVERY = 32  # steps between checks that the losses are still finite
@@ -349,7 +349,7 @@ def distill_tracks(tracks:list, # `Track`s, trained in place
             keys, idx = noise_plan(cfg, epoch, models, len(data.train_y), dev)
             totals = torch.zeros(len(tracks), K, dtype=torch.float64, device=dev)
             for step, s in enumerate(show.batches(batch_slices(idx.shape[1], B))):
-                x = inputs(keys, idx[:, s])
+                x = inputs(keys, idx, s)
                 on_grad = (lambda j: [f.on_grad(j) for f in firsts]) if firsts and epoch == step == 0 else None
                 totals += torch.stack(distill_step(state, teacher, t_layers, opt, x, on_grad)) * x.shape[1]
                 if on_grad is not None:

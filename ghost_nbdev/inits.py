@@ -111,24 +111,40 @@ def mix_indices(keys:Tensor, # (K, 2) the epoch's noise stream keys, from `noise
     return hash_bits(keys ^ torch.tensor(MIX_KEY, dtype=torch.int32, device=keys.device), idx.to(torch.int32)).to(torch.int64).remainder(n_train)
 
 class DistillInputs:
-    "The images (K, B, P) of one distillation step: noise from the plan's streams, or the training images it names."
+    "The images (K, B, P) of each distillation step: noise from the plan's streams, or the training images it names."
     def __init__(self, cfg:Config, data, # the `Data` whose training images stand in for noise with noise='digits'
                  dtype=None): # the images' dtype (default: the data's)
         self.data, self.dtype = data, dtype or data.train_x.dtype
         self.noise = None if cfg.noise == 'digits' else NoiseMaker(noise_spec(cfg), self.dtype)
         self.mix = cfg.noise_mix
-        self.buf = None
+        self.buf, self.ahead = None, None
 
     def __call__(self, keys:Tensor, # (K, 2) the epoch's stream keys (None for the training images), from `noise_plan`
-                 idx:Tensor, # (K, B) this step's image indices
+                 idx:Tensor, # (K, n) image indices: the epoch's plan, or one step's part of it
+                 s:slice=None, # the step's columns of `idx` (default: all of them)
                 ) -> Tensor:
-        "The step's images (K, B, P); overwritten by the next call."
+        "The images (K, B, P) of `idx[:, s]`; overwritten by a later call."
+        s = slice(0, idx.shape[1]) if s is None else s
         if self.noise is not None:
-            x = self.noise(keys, idx)
+            x = self._noise(keys, idx, s)
             if not self.mix: return x
-            digits = self.data.train_x[mix_indices(keys, idx, len(self.data.train_x))].to(x.dtype)
+            digits = self.data.train_x[mix_indices(keys, idx[:, s], len(self.data.train_x))].to(x.dtype)
             return x.mul_(1 - self.mix).add_(digits, alpha=self.mix)  # (1 − λ)·noise + λ·image
-        flat, x = idx.reshape(-1), self.data.train_x
+        flat, x = idx[:, s].reshape(-1), self.data.train_x
         if self.buf is None or len(self.buf) < len(flat) or self.buf.device != x.device:
             self.buf = torch.empty(len(flat), x.shape[1], dtype=x.dtype, device=x.device)
-        return torch.index_select(x, 0, flat, out=self.buf[:len(flat)]).view(*idx.shape, x.shape[1])
+        return torch.index_select(x, 0, flat, out=self.buf[:len(flat)]).view(len(idx), -1, x.shape[1])
+
+    def _noise(self, keys, idx, s):
+        "The noise of `idx[:, s]`. A step smaller than the maker's pass gets the steps after it (as long) made in the same pass, kept for the calls that move on through the same plan."
+        if self.ahead is not None:
+            k, plan, start, stop, made = self.ahead
+            if k is keys and plan is idx and self.served <= s.start and s.stop <= stop:
+                self.served = s.stop
+                return made[:, s.start - start:s.stop - start]
+        n = s.stop - s.start
+        per_pass = self.noise.pixels_per_pass(idx.device) // (len(idx) * self.noise.spec.n_pixels)  # images per model
+        stop = min(idx.shape[1], s.start + max(1, per_pass // n) * n)
+        made = self.noise(keys, idx[:, s.start:stop])
+        self.ahead, self.served = (keys, idx, s.start, stop, made), s.stop
+        return made[:, :n]

@@ -255,12 +255,15 @@ class NoiseMaker:
             b = self.bufs[name] = torch.empty(n, dtype=dtype, device=device)
         return b[:n]
 
+    def pixels_per_pass(self, device) -> int:
+        "Pixels hashed in one pass on `device`: the `chunk` given, or the default."
+        return self.chunk or (2**20 if torch.device(device).type == 'cpu' else 2**24)
+
     def __call__(self, keys:Tensor, idx:Tensor) -> Tensor:
         "Noise images (K, B, P) of `idx` (K, B); the result is overwritten by the next call."
         (K, B), P, dev = idx.shape, self.spec.n_pixels, idx.device
         out = self._buf('out', K * B * P, self.dtype, dev).view(K * B, P)
-        chunk = self.chunk or (2**20 if dev.type == 'cpu' else 2**24)
-        rows = max(1, min(K * B, chunk // P))  # images per pass
+        rows = max(1, min(K * B, self.pixels_per_pass(dev) // P))  # images per pass
         h, tmp = (self._buf(n, rows * P, torch.int32, dev).view(rows, P) for n in ('h', 'tmp'))
         if self._rows[0] is not keys or self._rows[1] != B:  # the keys change once an epoch, not every step
             self._rows = (keys, B, keys.to(dev).repeat_interleave(B, 0))
