@@ -117,14 +117,16 @@ class DistillInputs:
         self.data, self.dtype = data, dtype or data.train_x.dtype
         self.noise = None if cfg.noise == 'digits' else NoiseMaker(noise_spec(cfg), self.dtype)
         self.mix = cfg.noise_mix
-        self.buf, self.ahead = None, None
+        self.buf, self.ahead, self.served = None, None, 0
 
     def __call__(self, keys:Tensor, # (K, 2) the epoch's stream keys (None for the training images), from `noise_plan`
                  idx:Tensor, # (K, n) image indices: the epoch's plan, or one step's part of it
                  s:slice=None, # the step's columns of `idx` (default: all of them)
                 ) -> Tensor:
-        "The images (K, B, P) of `idx[:, s]`; overwritten by a later call."
-        s = slice(0, idx.shape[1]) if s is None else s
+        "The images (K, B, P) of `idx[:, s]` (a view, not always contiguous); overwritten by a later call."
+        start, stop, step = (s or slice(None)).indices(idx.shape[1])
+        if step != 1: raise ValueError(f"a step's images are a run of the plan's columns, got the slice {s} with step {step}")
+        s = slice(start, stop)
         if self.noise is not None:
             x = self._noise(keys, idx, s)
             if not self.mix: return x
