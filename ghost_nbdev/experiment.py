@@ -217,7 +217,7 @@ def _fastest(call:str, run, device) -> float:
         best = min(best, time.perf_counter() - t0)
     return best
 
-SPEED_PROBE = ('train', Arch.mlp([784, 256, 256, 13]), 8, 256)  # (call, network, K, B): timed at every estimate, a hundredth of a second
+SPEED_PROBE = ('train', Arch.mlp([784, 256, 256, 13]), 8, 256)  # (call, network, K, B): timed at every estimate on a CPU, about 0.1 s with its warm-ups
 
 def speed_probe(device, dtype) -> float:
     "Seconds `SPEED_PROBE` takes on `device` now: how fast the machine runs at the moment, against which kept times are scaled."
