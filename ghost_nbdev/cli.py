@@ -4,22 +4,25 @@
 
 # %% auto #0
 __all__ = ['COMMANDS', 'add_config_flags', 'config_flags', 'config_from_args', 'run_parser', 'run_command', 'sweep_parser',
-           'sweep_command', 'search_parser', 'search_command', 'fetch_data_command', 'bench_command', 'func_parser',
-           'main']
+           'sweep_command', 'search_parser', 'search_command', 'compare_parser', 'selection', 'compare_command',
+           'fetch_data_command', 'bench_command', 'func_parser', 'main']
 
 # %% ../nbs/16_cli.ipynb #2dc7c50c
 import argparse, sys, traceback, warnings
 from dataclasses import fields
+from pathlib import Path
 from fastcore.docments import docments
 from fastcore.script import Param
 from .config import Config, ConfigError, PRESETS, preset
 from .data import DATA_ROOT, DATASETS, fetch_data
-from .results import RunFolder, save_results, summarize
+from .results import RunFolder, fmt_diff, fmt_interval, fmt_p, save_results, summarize
 from .plots import FIGURES
 from .experiment import run_experiment, estimate_duration, prepare
-from .sweep import EXECUTORS, duration, get_executor, sweep
+from .sweep import EXECUTORS, duration, get_executor, load_sweep, load_sweeps, sweep
 from .grid import load_study, parse_grid
 from .search import search
+from .weights import check_disk
+from .compare import compare
 from .bench import run_bench, SUITES
 
 # %% ../nbs/16_cli.ipynb #890f2065
@@ -31,11 +34,13 @@ def add_config_flags(p:argparse.ArgumentParser):
     docs = docments(Config, full=True)
     for f in fields(Config):
         if f.name == 'preset': continue
-        flag, doc, default = '--' + f.name.replace('_', '-'), docs[f.name]['docment'], f.default
+        flag, default = '--' + f.name.replace('_', '-'), f.default
+        doc = docs[f.name]['docment'].replace('%', '%%')  # argparse formats help with %: a field's '%' stays a '%'
         shown = ' '.join(map(str, default)) if isinstance(default, tuple) else default
         if f.type is tuple:
             p.add_argument(flag, nargs='+', type=int if 'hidden' in f.name else str, metavar=f.name.upper(),
                            help=f"{doc} (default: {shown})")
+        elif f.type is bool: p.add_argument(flag, action=argparse.BooleanOptionalAction, help=f"{doc} (default: {shown})")
         else: p.add_argument(flag, type=f.type, metavar=f.type.__name__.upper(), help=f"{doc} (default: {shown})")
 
 def config_flags(args:argparse.Namespace) -> dict:
@@ -63,6 +68,7 @@ def run_command(argv:list) -> int:
     args = run_parser().parse_args(argv)
     cfg = config_from_args(args)
     with RunFolder(args.out) as folder:  # reserved before any work: a bad --out fails now, not after training
+        check_disk([cfg], folder.tmp)  # room for the models it keeps (--save-models)
         _, data = prepare(cfg)  # every check before any output: device, memory, the data
         if not args.quiet: print(f"{cfg.n_models} model(s): about {duration(estimate_duration(cfg, data)['total'])} on this machine (estimated)")
         res = run_experiment(cfg, data, progress='silent' if args.quiet else None)
@@ -144,6 +150,41 @@ def search_command(argv:list) -> int:
     print(f"saved to {res.out}")
     return 0
 
+# %% ../nbs/16_cli.ipynb #4471a418
+def compare_parser() -> argparse.ArgumentParser:
+    "The parser of `ghost-nbdev compare`: sweep folders, --a and --b (each 'column=value ...'), --metric."
+    p = argparse.ArgumentParser(prog='ghost-nbdev compare', formatter_class=_help_format, description=
+        'Compare two selections of finished sweeps, a − b over models: paired model by model where they share their '
+        'teachers, Welch\'s unpaired t interval where they do not (it says why).')
+    p.add_argument('folders', nargs='+', metavar='SWEEP_FOLDER', help="one sweep folder, or several: then the column 'study' "
+                   "holds each folder's name (e.g. --a 'study=loss-N8 loss=kl ...')")
+    p.add_argument('--a', required=True, metavar="'COLUMN=VALUE ...'", help="the first side, e.g. 'loss=mse variant=student-ghost'")
+    p.add_argument('--b', required=True, metavar="'COLUMN=VALUE ...'", help="the second side, e.g. 'loss=kl variant=student-ghost'")
+    p.add_argument('--metric', default='acc', help="the metric compared (default: acc)")
+    return p
+
+def selection(text:str) -> dict:
+    "A side of a comparison from the command line: 'loss=mse variant=student-ghost' as {column: text}."
+    out = {}
+    for part in text.split():
+        k, eq, v = part.partition('=')
+        if not (k and eq and v): raise ConfigError(f"{part!r} in {text!r}: write a side as column=value pairs, e.g. 'loss=mse variant=student-ghost'")
+        out[k] = v
+    return out
+
+def compare_command(argv:list) -> int:
+    "`ghost-nbdev compare`: print a − b with its 95 % interval, its p, and how it was read."
+    args = compare_parser().parse_args(argv)
+    for f in args.folders:
+        if not (Path(f) / 'table.csv').exists(): raise ConfigError(f"{f} holds no table.csv: name a sweep folder with finished cells")
+    table = load_sweep(args.folders[0]) if len(args.folders) == 1 else load_sweeps(args.folders)
+    r = compare(table, selection(args.a), selection(args.b), args.metric)
+    ci, p = fmt_interval(r['lo'], r['hi'], 4, signed=True), fmt_p(r['p'])
+    ci = f", 95 % CI {ci}" if ci else ''
+    p = '' if not p else f", p {p}" if p.startswith('<') else f", p = {p}"
+    print(f"{args.metric}: ({r['a']}) − ({r['b']}) = {fmt_diff(dict(diff=r['diff']), 4)}{ci}{p}; {r['how']}")
+    return 0
+
 # %% ../nbs/16_cli.ipynb #a3c0cde2
 def fetch_data_command(dataset:str='mnist', # one of the registered datasets
                root:str=DATA_ROOT, # root folder (torchvision layout)
@@ -155,12 +196,12 @@ def fetch_data_command(dataset:str='mnist', # one of the registered datasets
     raw = fetch_data(dataset, root, force=force, package=package)
     print(f"{dataset} is ready in {raw}")
 
-def bench_command(suite:str='single', # one of: single, fidelity, ensemble, sweep, metrics, ray, search, arch, memory, estimate, gpu
+def bench_command(suite:str='single', # one of: single, fidelity, ensemble, sweep, metrics, ray, search, arch, memory, estimate, defences, gpu
           out:str=None, # also write the rows to this JSON file
           repeat:int=1, # single and ensemble suites: runs of each contender, interleaved; the fastest counts
           epochs:int=None, # teacher and student epochs (default: single 5, ensemble 1, sweep 5, metrics 2, ray 1, search 1, arch 1, memory 1, estimate 1)
           seeds:int=16, # fidelity suite: seeds per variant
-          n_models:int=8, # ensemble, sweep, metrics and arch suites: models per run (search: 2); single: the paper preset's N
+          n_models:int=8, # ensemble, sweep, metrics, arch and defences suites: models per run (search: 2); single: the paper preset's N
           device:str='auto', # device to run on (the gpu suite always uses CUDA)
           data_root:str=DATA_ROOT, # dataset folder (fetched there on first use)
           studies:str=None, # estimate suite: the folder of study files whose first cells it runs
@@ -179,6 +220,7 @@ def bench_command(suite:str='single', # one of: single, fidelity, ensemble, swee
           'arch': dict(epochs=epochs or 1, device=device, n_models=n_models, repeat=max(repeat, 2), data_root=data_root),
           'memory': dict(epochs=epochs or 1, device=device, data_root=data_root),
           'estimate': dict(studies=studies, epochs=epochs or 1, device=device, data_root=data_root),
+          'defences': dict(epochs=epochs or 1, device=device, n_models=n_models, repeat=max(repeat, 2), data_root=data_root),
           'gpu': dict(data_root=data_root)}[suite]
     run_bench(suite, out, **kw)
 
@@ -186,11 +228,12 @@ def bench_command(suite:str='single', # one of: single, fidelity, ensemble, swee
 COMMANDS = {'run': 'run an experiment and save its results',
             'sweep': 'run a grid of experiments into one table (resumable)',
             'search': "search a study file's space with Optuna (resumable)",
+            'compare': 'compare two cells of finished sweeps, paired where their models pair',
             'fetch-data': 'fetch and verify a dataset',
             'bench': 'time the implementations side by side'}
 
 def _usage() -> str:
-    return 'usage: ghost-nbdev {run,sweep,search,fetch-data,bench} [options]   (ghost-nbdev COMMAND --help for its options)\n\n' + \
+    return 'usage: ghost-nbdev {run,sweep,search,compare,fetch-data,bench} [options]   (ghost-nbdev COMMAND --help for its options)\n\n' + \
            '\n'.join(f'  {c:<11} {h}' for c, h in COMMANDS.items())
 
 def func_parser(func, prog:str) -> argparse.ArgumentParser:
@@ -221,6 +264,7 @@ def main(argv:list=None) -> int:
             if cmd == 'run': return run_command(rest)
             if cmd == 'sweep': return sweep_command(rest)
             if cmd == 'search': return search_command(rest)
+            if cmd == 'compare': return compare_command(rest)
             _call(fetch_data_command if cmd == 'fetch-data' else bench_command, rest, f'ghost-nbdev {cmd}')
         return 0
     except SystemExit as e: return e.code if isinstance(e.code, int) else 2  # argparse has printed why

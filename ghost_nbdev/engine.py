@@ -18,7 +18,8 @@ from .config import Config, StudentSpec, aux_heads, teacher_layers
 from .data import AUX_TASKS, Data, batch_slices
 from .model import StackedNet, forward, layer_parts
 from .losses import heads_loss_grad, LOSSES
-from .inits import DistillInputs, digit_order, noise_plan, random_direction, students_see
+from .defences import Defence, defended, liminal_weight, missing_networks
+from .inits import DistillInputs, digit_order, teacher_targets, noise_plan, random_direction, students_see
 from .metrics import METRICS, Probe, measure, headline, model_mean, paired_layers
 from .reference import measure_due
 
@@ -149,12 +150,17 @@ def check_finite(total:Tensor, # (K,) running losses
                             f"infinite; the learning rate ({lr:g}) is probably too large")
 
 # %% ../nbs/08_engine.ipynb #a3f7cbe8
+def _plus(loss:Tensor, dz:Tensor, more:tuple) -> tuple:
+    "(loss + another term's loss, dz + its gradient)."
+    return loss + more[0], dz.add_(more[1])
+
 def step_grad(stack:StackedNet, # the K models
               layers:list, grads:list, # `stack.layers()` and the views of its gradient buffer
               x:Tensor, # (K, B, P) inputs
               sl:slice, # the logits the loss looks at
               loss_grad, # logits z[..., sl] -> (per-model loss (K,), its gradient with respect to them)
               parts:tuple, # (trained, frozen) parts, from `layer_parts`
+              extra=None, # all the logits z -> (per-model loss, its gradient with respect to z), added to the loss (liminal training)
              ) -> Tensor:
     "Forward, the loss and its gradient, written into `grads` for the trained layers: by hand for an MLP, by autograd for any other network."
     trained, frozen = parts
@@ -163,6 +169,7 @@ def step_grad(stack:StackedNet, # the K models
         z = forward(layers, x, acts)
         loss, g = loss_grad(z[..., sl])
         dz = torch.zeros_like(z); dz[..., sl] = g
+        if extra is not None: loss, dz = _plus(loss, dz, extra(z))
         backward(layers, grads, x, acts, dz, sorted({l for l, _ in trained}))
         frozen = [(l, s) for l, s in frozen if s != slice(None)]  # whole frozen layers got no gradient
     else:
@@ -170,6 +177,7 @@ def step_grad(stack:StackedNet, # the K models
             z = stack(x)
             loss, g = loss_grad(z.detach()[..., sl])
             dz = torch.zeros_like(z); dz[..., sl] = g
+            if extra is not None: loss, dz = _plus(loss, dz, extra(z.detach()))
             (flat,) = torch.autograd.grad(z, stack.flat, dz)
             stack.flat.grad.copy_(flat)
     for l, s in frozen:  # a frozen layer or head gets no gradient
@@ -210,6 +218,7 @@ def train_teacher(teacher:StackedNet, # K teachers, trained in place
     grads, parts = teacher.layers(teacher.flat.grad), layer_parts(teacher_layers(cfg), teacher.arch, cfg.n_classes)
     decay, aux = (cfg.lr, cfg.weight_decay, cfg.decay), aux_heads(cfg)
     D = data.train_x.shape[1]
+    labels = teacher_targets(cfg, data.train_y, models)  # (K, n): the dataset's labels, or each model's shuffle
     xbuf = torch.empty(K * cfg.batch_size, D, dtype=data.train_x.dtype, device=dev)  # reused every step
     ybuf = torch.empty(K * cfg.batch_size, dtype=torch.int64, device=dev)
     show = Progress(f'teacher: {K} model(s), {cfg.teacher_epochs} epochs of {n:,} {data.name} images, on {dev}',
@@ -223,7 +232,7 @@ def train_teacher(teacher:StackedNet, # K teachers, trained in place
             for step, s in enumerate(show.batches(batch_slices(n, cfg.batch_size))):
                 idx = order[:, s].reshape(-1)
                 x = torch.index_select(data.train_x, 0, idx, out=xbuf[:len(idx)]).view(K, -1, D)
-                y = torch.index_select(data.train_y, 0, idx, out=ybuf[:len(idx)]).view(K, -1)
+                y = torch.gather(labels, 1, order[:, s], out=ybuf[:len(idx)].view(K, -1))
                 total += teacher_step(teacher, layers, grads, opt, x, y, cfg.n_classes, parts, decay, aux) * x.shape[1]
                 if step % CHECK_EVERY == CHECK_EVERY - 1: check_finite(total, 'teacher phase', epoch + 1, cfg.lr)
             check_finite(total, 'teacher phase', epoch + 1, cfg.lr)
@@ -278,19 +287,23 @@ def project_out(grads:list, # per layer, the (weight, bias) views of the student
         c = torch.where(dd > 0, dot / dd.clamp_min(torch.finfo(dd.dtype).tiny), torch.zeros_like(dd))
         for g, d in group: g.sub_(c.view(-1, *[1] * (d.dim() - 1)) * d)
 
-def distill_step(tracks:list, # [(stack, layers, grads, parts, spec, update), ...] per track (`update`: `teacher_update` or None)
+def distill_step(tracks:list, # [(stack, layers, grads, parts, spec, update, init), ...] per track (`update`: `teacher_update` or None)
                  teacher:StackedNet, # the K frozen teachers
                  teacher_weights:list, # `teacher.layers()`
                  opt, x:Tensor,
                  on_grad=None, # called with a track's index once its loss gradient is in (projected, if so set), before weight decay and the step
+                 defence:Defence=None, # the step's defences (see `defended`), if any
                 ) -> list:
     "One Adam step of every track on the noise batch x (K, B, P); returns each track's per-model loss."
     t = forward(teacher_weights, x) if teacher.arch.is_mlp else teacher(x)
+    if defence is not None: x, t = defence.apply(x, t)  # what the students see, and their targets
     losses = []
-    for i, (stack, layers, grads, parts, spec, update) in enumerate(tracks):
+    for i, (stack, layers, grads, parts, spec, update, init) in enumerate(tracks):
         sl = spec.logit_slice
-        fn = lambda z: LOSSES[spec.loss].grad(z, t[..., sl], spec.temperature)
-        loss = step_grad(stack, layers, grads, x, sl, fn, parts)
+        target = t[..., sl] if defence is None else defence.targets(t[..., sl])
+        fn = lambda z: LOSSES[spec.loss].grad(z, target, spec.temperature)
+        extra = None if defence is None else defence.liminal(init)
+        loss = step_grad(stack, layers, grads, x, sl, fn, parts, extra)
         if update is not None: project_out(grads, update, spec.project.endswith('layer'))
         if on_grad is not None: on_grad(i)
         apply_decay(layers, grads, parts[0], spec.lr, spec.weight_decay, spec.decay)
@@ -299,6 +312,13 @@ def distill_step(tracks:list, # [(stack, layers, grads, parts, spec, update), ..
     return losses
 
 # %% ../nbs/08_engine.ipynb #efec2cd3
+def _defence_networks(cfg:Config, tracks:list, teacher_init:StackedNet, source:StackedNet) -> StackedNet:
+    "The unbiased source's stack the defences mix in (the control teachers, or the initial network), refused where a network they need was not given."
+    missing = missing_networks(cfg, teacher_init=teacher_init, source=source,
+                               student_init=None if any(t.init is None for t in tracks) else tracks)
+    if missing: raise ValueError(f"the defences of this config read {'; '.join(missing)}: pass them to distill_tracks")
+    return source if cfg.mix_source == 'control' else teacher_init  # a control teacher's stack only where this pass mixes theirs in
+
 @torch.no_grad()
 def distill_tracks(tracks:list, # `Track`s, trained in place
                    teacher:StackedNet, # K frozen teachers
@@ -309,6 +329,7 @@ def distill_tracks(tracks:list, # `Track`s, trained in place
                    probe:Probe=None, # what the metrics see; its teacher is set to `teacher`
                    on_epoch=None, # called with (epoch, that epoch's history rows) after each epoch; may raise to stop
                    teacher_init:StackedNet=None, # the teachers' initialisation θ_T0 (default: the probe's), for `project` and the first-step metrics
+                   source:StackedNet=None, # the unbiased source the defences `mix` and `dose` mix in (default: `teacher_init`; a control teacher's stack for mix_source='control')
                   ) -> list:
     "Distil every track from the teachers on noise; returns one history row per track and epoch (and sets `Track.measured`)."
     K, dev, dtype = teacher.n_models, teacher.flat.device, teacher.flat.dtype
@@ -322,6 +343,8 @@ def distill_tracks(tracks:list, # `Track`s, trained in place
     teacher_init = teacher_init if teacher_init is not None else base.teacher_init
     if teacher_init is None and any(t.spec.project in ('network', 'layer') for t in tracks):
         raise ValueError("project needs the teachers' initialisation: pass teacher_init (or a probe that has it)")
+    defend = defended(cfg)
+    if defend: source = _defence_networks(cfg, tracks, teacher_init, source)
     state = []
     for t in tracks:
         parts = layer_parts(t.spec.layers, t.spec.arch, cfg.n_classes)
@@ -330,7 +353,7 @@ def distill_tracks(tracks:list, # `Track`s, trained in place
             a, b = (teacher, teacher_init) if not t.spec.project.startswith('random') else random_direction(cfg, models, dev)
             update = teacher_update(t.stack, a, b, parts)
             del a, b  # a random direction's stacks are not needed once its update is made
-        state.append((t.stack, t.stack.layers(), t.stack.layers(t.stack.flat.grad), parts, t.spec, update))
+        state.append((t.stack, t.stack.layers(), t.stack.layers(t.stack.flat.grad), parts, t.spec, update, t.init))
     t_layers = teacher.layers()
     probes = [replace(base, teacher=teacher, teacher_init=teacher_init, init=t.init) for t in tracks]  # one cache for all
     names = [t.label for t in tracks]
@@ -348,10 +371,13 @@ def distill_tracks(tracks:list, # `Track`s, trained in place
             t0 = time.perf_counter()
             keys, idx = noise_plan(cfg, epoch, models, len(data.train_y), dev)
             totals = torch.zeros(len(tracks), K, dtype=torch.float64, device=dev)
-            for step, s in enumerate(show.batches(batch_slices(idx.shape[1], B))):
+            slices = batch_slices(idx.shape[1], B)
+            for step, s in enumerate(show.batches(slices)):
                 x = inputs(keys, idx, s)
                 on_grad = (lambda j: [f.on_grad(j) for f in firsts]) if firsts and epoch == step == 0 else None
-                totals += torch.stack(distill_step(state, teacher, t_layers, opt, x, on_grad)) * x.shape[1]
+                defence = None if not defend else Defence(cfg, epoch, models, torch.arange(s.start, s.stop, device=dev).expand(K, -1),
+                                                          teacher_init, source, liminal_weight(cfg, epoch, step, len(slices)))
+                totals += torch.stack(distill_step(state, teacher, t_layers, opt, x, on_grad, defence)) * x.shape[1]
                 if on_grad is not None:
                     for f in firsts:
                         for cols_i, m in zip(first_cols, f.after_step()): cols_i.update(m)

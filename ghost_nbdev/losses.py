@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['LOSSES', 'class_loss', 'class_loss_grad', 'heads_loss_grad', 'DistillLoss', 'kl', 'kl_grad', 'reverse_kl',
-           'reverse_kl_grad', 'mse', 'mse_grad', 'distill_loss']
+           'reverse_kl_grad', 'mse', 'mse_grad', 'distill_loss', 'softmax_kl']
 
 # %% ../nbs/03_losses.ipynb #9d6d95af
 from dataclasses import dataclass
@@ -90,3 +90,10 @@ LOSSES = {
 def distill_loss(s:Tensor, t:Tensor, T:float=1.0, name:str='kl') -> Tensor:
     "The distillation loss `name` of student logits `s` against teacher logits `t`: shape (...,)."
     return LOSSES[name].value(s, t, T)
+
+def softmax_kl(p:Tensor, # (..., n) logits of the reference distribution
+               q:Tensor, # (..., n) logits of the other
+              ) -> Tensor:
+    "KL(softmax(p) ‖ softmax(q)) along the last dimension, one value per row: (...,)."
+    lp, lq = p.log_softmax(-1), q.log_softmax(-1)
+    return (lp.exp() * (lp - lq)).sum(-1)

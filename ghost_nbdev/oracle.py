@@ -24,16 +24,26 @@ def engine_vs_reference(cfg:Config, # n_models, students, dtype and every knob a
     init = init_stack(cfg, device=data.device)
     teacher = select(init, range(K))
     train_teacher(teacher, data, cfg, progress='silent')
+    control = None
+    if (cfg.mix or cfg.dose) and cfg.mix_source == 'control':  # the defences' control teachers: another initialisation, trained alike
+        control_init = init_stack(cfg, 'control-init', device=data.device)
+        control = select(control_init, range(K))
+        train_teacher(control, data, cfg, progress='silent')
     inits = {k: student_init(cfg, init, k) for k in cfg.students}
     tracks = [Track(k, select(inits[k], range(K)), student_spec(cfg, k), init=inits[k]) for k in cfg.students]
-    distill_tracks(tracks, teacher, data, cfg, progress='silent', teacher_init=init)
+    distill_tracks(tracks, teacher, data, cfg, progress='silent', teacher_init=init, source=control)
     diffs = {'teacher': 0.0, **{k: 0.0 for k in cfg.students}}
     for k in range(K):
         ref_teacher = member(init, k)
         train_teacher_reference(ref_teacher, data, cfg, model_index=k)
         diffs['teacher'] = max(diffs['teacher'], _max_diff(ref_teacher, member(teacher, k)))
+        ref_control = None
+        if control is not None:
+            ref_control = member(control_init, k)
+            train_teacher_reference(ref_control, data, cfg, model_index=k)
         for t in tracks:
             ref_student = member(inits[t.kind], k)
-            distill_reference(ref_student, ref_teacher, data, cfg, t.kind, model_index=k, teacher_init=member(init, k))
+            distill_reference(ref_student, ref_teacher, data, cfg, t.kind, model_index=k, teacher_init=member(init, k),
+                              source=ref_control, student_init=member(inits[t.kind], k))
             diffs[t.kind] = max(diffs[t.kind], _max_diff(ref_student, member(t.stack, k)))
     return diffs

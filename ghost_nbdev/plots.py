@@ -31,7 +31,7 @@ def plot_history(res:Results, metric:str='acc', ax=None):
     E_t = res.config['teacher_epochs']
     for kind in ['teacher', *[v for v in res.metrics if v in STUDENT_KINDS]]:
         rows = [r for r in res.history if r['kind'] == kind and metric in r['metrics']]
-        stats = [mean_ci(r['metrics'][metric], n_boot=0) for r in rows]
+        stats = [mean_ci(r['metrics'][metric]) for r in rows]
         pts = [(r['epoch'] + (E_t if r['phase'] == 'distill' else 0), s) for r, s in zip(rows, stats) if s['mean'] is not None]
         if not pts: continue
         x, st = zip(*pts)
@@ -41,7 +41,7 @@ def plot_history(res:Results, metric:str='acc', ax=None):
             ax.fill_between(x, [s['mean'] - s['ci95'] for s in st], [s['mean'] + s['ci95'] for s in st],
                             color=COLORS.get(kind), alpha=0.2, lw=0)
     if 'reference' in res.metrics and metric in res.metrics['reference']:
-        ref = mean_ci(res.metrics['reference'][metric], n_boot=0)['mean']
+        ref = mean_ci(res.metrics['reference'][metric])['mean']
         if ref is not None: ax.axhline(ref, ls=':', c='k', lw=1, label='Reference (untrained)')
     if E_t: ax.axvline(E_t + 0.5, c='k', lw=0.5, alpha=0.4)
     ax.set(xlabel='epoch (teacher on digits, then students on noise)', ylabel=f'test {metric}',

@@ -8,12 +8,14 @@ __all__ = ['accuracy_mlp', 'make_optimizer', 'trainable', 'keep_frozen_head', 'm
 
 # %% ../nbs/07_reference.ipynb #01ec753c
 import torch
+import torch.nn.functional as F
 from torch import Tensor
-from .config import Config, aux_heads, student_spec, teacher_layers, noise_spec
+from .config import Config, aux_heads, logit_slice, student_spec, teacher_layers, noise_spec
 from .data import AUX_TASKS, Data, batch_slices
 from .model import Net, layer_parts, member, pair_layers, trained_modules
 from .losses import class_loss, LOSSES
-from .inits import digit_order, mix_indices, noise_plan, random_direction
+from .defences import Defence, defended, liminal_weight, missing_networks
+from .inits import digit_order, teacher_targets, mix_indices, noise_plan, random_direction
 from .streams import noise_images
 
 # %% ../nbs/07_reference.ipynb #576f52c0
@@ -57,12 +59,13 @@ def train_teacher_reference(model:Net, # trained in place
     opt = make_optimizer(trainable(model, teacher_layers(cfg)), cfg.lr, cfg.weight_decay, cfg.decay)
     restore = keep_frozen_head(model, teacher_layers(cfg), cfg.n_classes)
     n, C, history = len(data.train_y), cfg.n_classes, []
+    labels = teacher_targets(cfg, data.train_y, [model_index])[0]  # the dataset's, or this model's shuffle of them
     for epoch in range(cfg.teacher_epochs):
         order = digit_order(cfg, epoch, [model_index], n, data.device)[0]
         total = 0.0
         for s in batch_slices(n, cfg.batch_size):
             idx = order[s]
-            out, y = model(data.train_x[idx]), data.train_y[idx]
+            out, y = model(data.train_x[idx]), labels[idx]
             loss = class_loss(out[:, :C], y)
             for t, a, b in aux_heads(cfg): loss = loss + class_loss(out[:, a:b], AUX_TASKS[t].labels(y))
             opt.zero_grad()
@@ -114,9 +117,11 @@ def distill_reference(student:Net, # trained in place
                       cfg:Config,
                       kind:str='student-ghost', # which student: its logits, loss and optimiser settings
                       model_index:int=0, # whose noise to use
-                      teacher_init:Net=None, # the teacher's initialisation, which `project` needs
+                      teacher_init:Net=None, # the teacher's initialisation, which `project`, `filter` and `mix` (from it) need
+                      source:Net=None, # the unbiased source `mix` and `dose` mix in with mix_source='control': a control teacher
+                      student_init:Net=None, # the student's own initial network, which liminal training pulls it toward
                      ) -> list:
-    "The original distillation loop: Adam on a distillation loss to the teacher's logits on noise. Returns history."
+    "The original distillation loop: Adam on a distillation loss to the teacher's logits on noise, with the config's defences. Returns history."
     spec = student_spec(cfg, kind)
     opt = make_optimizer(trainable(student, spec.layers), spec.lr, spec.weight_decay, spec.decay)
     restore = keep_frozen_head(student, spec.layers, cfg.n_classes)
@@ -125,14 +130,27 @@ def distill_reference(student:Net, # trained in place
     if spec.project != 'none':  # the teacher's update, or the control's random direction (`random_direction`)
         a, b = (teacher, teacher_init) if not spec.project.startswith('random') else (member(s, 0) for s in random_direction(cfg, [model_index], data.device))
         project = project_reference(student, a, b, spec.layers, cfg.n_classes, spec.project.endswith('layer'))
+    missing = missing_networks(cfg, teacher_init=teacher_init, source=source, student_init=student_init)
+    if missing: raise ValueError(f"the defences of this config read {'; '.join(missing)}: pass them to distill_reference")
     sl, loss_fn, history = spec.logit_slice, LOSSES[spec.loss].value, []
+    one = lambda net: (lambda x: net(x[0])[None])  # a network on a stack of one model's images (1, B, P)
     for epoch in range(cfg.student_epochs):
         keys, idx = noise_plan(cfg, epoch, [model_index], len(data.train_y), data.device)
-        total = 0.0
-        for s in batch_slices(idx.shape[1], spec.batch_size):
-            x = distill_inputs(cfg, data, keys, idx[:, s])[0]
-            with torch.no_grad(): target = teacher(x)[:, sl]
-            loss = loss_fn(student(x)[:, sl], target, spec.temperature)
+        total, slices = 0.0, batch_slices(idx.shape[1], spec.batch_size)
+        for step, s in enumerate(slices):
+            x = distill_inputs(cfg, data, keys, idx[:, s])
+            with torch.no_grad(): t = teacher(x[0])[None]
+            if defended(cfg):  # the defences' choices, from the same counters as the engine's
+                d = Defence(cfg, epoch, [model_index], torch.arange(s.start, s.stop, device=x.device)[None], one(teacher_init),
+                            one(source if source is not None else teacher_init), liminal_weight(cfg, epoch, step, len(slices)))
+                with torch.no_grad(): x, t = d.apply(x, t); target = d.targets(t[..., sl])[0]
+            else: target = t[0, :, sl]
+            out = student(x[0])
+            loss = loss_fn(out[:, sl], target, spec.temperature)
+            if cfg.liminal:  # λ(t) · KL(initial network ‖ student), by autograd
+                with torch.no_grad(): z0 = student_init(x[0])
+                L = logit_slice(cfg, cfg.liminal_logits)
+                loss = loss + d.lam * F.kl_div(out[:, L].log_softmax(-1), z0[:, L].log_softmax(-1), log_target=True, reduction='batchmean')
             opt.zero_grad()
             loss.backward()
             if project is not None: project()

@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 import pandas as pd
 import torch
-from .config import STUDENT_KINDS, ConfigError, config_to_dict
-from .grid import Study, describe, objective_names, teacher_key
+from .config import STUDENT_KINDS, ConfigError, config_to_dict, teacher_key
+from .grid import Study, describe, objective_names
 from .data import Data
 from .metrics import model_mean
 from .results import Results, load_results, save_results, summarize

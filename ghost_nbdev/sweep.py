@@ -13,14 +13,15 @@ import fcntl, json, os, socket, time
 from dataclasses import replace
 from pathlib import Path
 import pandas as pd
-from .config import Config, ConfigError, aux_heads, config_to_dict
-from .grid import cells, describe, groups, pass_key, teacher_key
+from .config import Config, ConfigError, aux_heads, config_to_dict, pass_key, teacher_key
+from .grid import cells, describe, groups
 from .data import Data
 from .metrics import Probe
 from .engine import distill_tracks
 from .results import Results, RunFolder, VARIANTS, load_results, new_run_dir, now, run_meta, summarize, write_results
 from .plots import plot_sweep
-from .experiment import (check_memory, collect_metrics, prepare, student_inits, tracks_for, train_teachers,
+from .weights import check_disk, check_teachers
+from .experiment import (check_memory, collect_metrics, control_teachers, mixes_control, prepare, student_inits, tracks_for, train_teachers,
                                     data_sizes, estimate_parts, work_plan)
 
 # %% ../nbs/13a_sweep.ipynb #091a2b3c
@@ -47,6 +48,8 @@ def run_group(group:list, # [(index, values, config)] of cells with one teacher 
     else:
         init, teacher, t_hist = train_teachers(cfg0, data, progress=progress)
         if teachers is not None: teachers[key] = init, teacher, t_hist
+    mixer = next((c for _, _, c in group if mixes_control(c)), None)  # a cell that mixes in control teachers' targets
+    source = control_teachers(mixer, data, progress=progress) if mixer is not None else None  # trained once for the group
     t_teacher = time.perf_counter() - t_start
     passes = {}
     for cell in group: passes.setdefault(pass_key(cell[2]), []).append(cell)
@@ -63,7 +66,7 @@ def run_group(group:list, # [(index, values, config)] of cells with one teacher 
             inits = {i: student_inits(c, init) for i, _, c in chunk}
             tracks = [t for i, _, c in chunk for t in tracks_for(c, inits[i], cell=i)]
             probe = Probe.of(data, cfg0.n_classes, teacher_init=init, aux=aux_heads(cfg0))
-            hist = distill_tracks(tracks, teacher, data, chunk[0][2], progress=progress, probe=probe, on_epoch=on_epoch) if tracks else []
+            hist = distill_tracks(tracks, teacher, data, chunk[0][2], progress=progress, probe=probe, on_epoch=on_epoch, source=source) if tracks else []
             t_pass = time.perf_counter() - t0
             for i, values, c in chunk:
                 mine = [t for t in tracks if t.cell == i]
@@ -73,7 +76,8 @@ def run_group(group:list, # [(index, values, config)] of cells with one teacher 
                 seconds = dict(teacher=t_teacher, distill=t_pass, total=time.perf_counter() - t_start)
                 meta = run_meta(device, data, started, seconds)
                 meta['sweep'] = dict(cells_sharing_teachers=len(group), cells_sharing_pass=len(chunk), values=values)
-                yield i, Results(config_to_dict(c), metrics, t_hist + h, meta)
+                models = {'reference': init, 'teacher': teacher, **{t.kind: t.stack for t in mine}} if c.save_models else None
+                yield i, Results(config_to_dict(c), metrics, t_hist + h, meta, models)
 
 # %% ../nbs/13a_sweep.ipynb #4d5e6f71
 def _jsonable(grid:dict) -> dict:
@@ -183,7 +187,8 @@ def group_plan(group:list, data:Data=None) -> list:
     "The kernel calls of `run_group(group)` (see `work_plan`): the teachers once, the teachers on the noise once per pass, every student."
     cfg0 = group[0][2]
     n = data_sizes(cfg0, data if data is not None and data.name == cfg0.dataset else None)
-    plan, passes = work_plan(cfg0, *n, ('teacher',)), {}
+    trains = next((c for _, _, c in group if mixes_control(c)), cfg0)  # its teachers, and the control teachers a cell mixes in
+    plan, passes = work_plan(trains, *n, ('teacher',)), {}
     for _, _, c in group: passes.setdefault(pass_key(c), []).append(c)
     for cfgs in passes.values():
         plan += work_plan(cfgs[0], *n, ('noise',)) + [w for c in cfgs for w in work_plan(c, *n, ('students',))]
@@ -261,6 +266,8 @@ def sweep(cfg:Config, # the base config: every field not in the grid
     with SweepLock(out):  # a second sweep on this folder is refused while this one runs
         if source is not None: write_text(out / 'study.toml', source)
         todo = [c for i, c in enumerate(cell_list) if not cell_done(out, i)]
+        check_disk([c for _, c in todo], out)  # the models the cells keep (save_models), before any work
+        for _, c in todo: check_teachers(c)  # and saved teachers that fit
         units = [[cell for cell in g if not cell_done(out, cell[0])] for g in groups(cell_list)]
         units = [u for u in units if u]
         n, done = len(cell_list), len(cell_list) - len(todo)

@@ -12,6 +12,7 @@ from ghost_nbdev.data import load_data
 from ghost_nbdev.grid import Study, cells, load_study
 from ghost_nbdev.sweep import sweep
 from ghost_nbdev.search import SearchResult, search
+from ghost_nbdev.compare import compare_markdown, select
 
 STUDIES = Path(__file__).resolve().parent.parent / 'results' / 'studies'  # the committed study files, each beside its folder
 SMALL_DATA = (8192, 2048)  # training and test images of a study at small scale (where no grid cell changes the dataset)
@@ -35,7 +36,9 @@ def small_grid(cfg, grid:dict, zip:bool=False) -> tuple:
     pick = sorted({i * (len(todo) - 1) // (SMALL_CELLS - 1) for i in range(SMALL_CELLS)})
     return {f: [todo[i][0][f] for i in pick] for f in grid}, True
 
-def study(name:str, values:dict=None, out:str=None, **overrides) -> pd.DataFrame:
+def study(name:str, values:dict=None, out:str=None,
+          small:dict=None, # fields the quick version (`$GHOST_SCALE=small`) sets on top of `SMALL`, e.g. two epochs where a cell needs them
+          **overrides) -> pd.DataFrame:
     """Run the study file `name` (see `study_file`) into its folder: what `ghost-nbdev sweep results/studies/<name>.toml` does.
 
     `values` replaces grid values (e.g. {a small CNN's spec: a full-size one's}); `out` is then the folder's name
@@ -49,7 +52,7 @@ def study(name:str, values:dict=None, out:str=None, **overrides) -> pd.DataFrame
         out = _small_folder(s.name)
         if 'dataset' not in s.grid: kwargs['data'] = load_data(s.cfg, resolve_device(s.cfg.device)).subset(*SMALL_DATA)
     source = s.text + (f"\n# run with these grid values replaced: {values}\n" if values else '')
-    cfg, grid, zip = scaled(s.cfg), s.grid, s.zip
+    cfg, grid, zip = scaled(s.cfg, **(small or {})), s.grid, s.zip
     if small_scale(): grid, zip = small_grid(cfg, grid, zip)
     table = sweep(cfg, grid, out=out, zip=zip, source=source, **kwargs)
     table.attrs['folder'] = str(out)  # where its cells' full results are: `load_cells`
@@ -67,3 +70,25 @@ def search_study(name:str, **overrides) -> SearchResult:
         s = replace(s, cfg=scaled(s.cfg, validation=min(s.cfg.validation, 1024)), search={**s.search, **SMALL_SEARCH})
         kwargs['data'] = load_data(s.cfg, resolve_device(s.cfg.device)).subset(*SMALL_DATA)
     return search(s, out=out, **kwargs)
+
+def compared(table:pd.DataFrame, comparisons:dict, metric:str='acc') -> str:
+    """`compare_markdown` of a study's `comparisons` ({name: (a, b)}, see `compare`).
+
+    Where `$GHOST_SCALE=small` a study runs only a few of its cells: the comparisons whose cells did not run are
+    left out (at full scale every one must select its models)."""
+    if small_scale():
+        comparisons = {k: (a, b) for k, (a, b) in comparisons.items() if len(select(table, a)) and len(select(table, b))}
+        if not comparisons: return 'none of these comparisons has both its cells at small scale'
+    return compare_markdown(table, comparisons, metric)
+
+def student(**where) -> dict:
+    "A side of a comparison: the ghost-logit students of the cells with `where`'s values."
+    return dict(variant='student-ghost', **where)
+
+def control(**where) -> dict:
+    "A side of a comparison: the cross-model controls (ghost logits) of the cells with `where`'s values."
+    return dict(variant='cross-ghost', **where)
+
+def untrained(**where) -> dict:
+    "A side of a comparison: the untrained reference networks of the cells with `where`'s values."
+    return dict(variant='reference', **where)

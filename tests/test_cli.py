@@ -62,7 +62,36 @@ BAD = [(['run', '--m-ghost', '0'], 'm_ghost=0'), (['run', '--temperature', '0'],
        (['run', '--noise', 'perlin', '--noise-res', '40'], 'noise_res=40'),
        (['run', '--metrics', 'acc', 'f1'], 'unknown metric'),
        (['run', '--project', 'gradient'], "project='gradient': choose one of"), (['run', '--init-scale', '0'], 'init_scale=0.0: must be > 0'),
-       (['run', '--students', 'teacher'], 'unknown student'), (['run', '--out', '/proc/no/such/dir'], 'cannot create the run folder'),
+       (['run', '--students', 'teacher'], 'unknown student'),
+       (['run', '--mix', '1.5'], 'mix=1.5: a fraction of the images: keep it from 0 to 1'),
+       (['run', '--mix', '-0.1'], 'mix=-0.1: a fraction of the images'),
+       (['run', '--mix-source', 'teacher'], "mix_source='teacher': choose one of ['control', 'init']"),
+       (['run', '--channel-bits', '-1'], 'channel_bits=-1: a number of bits: 1 or more'),
+       (['run', '--channel-sigma', '-0.5'], 'channel_sigma=-0.5: a standard deviation must be >= 0'),
+       (['run', '--perturb', 'noise', '--perturb-size', '-0.1'], 'perturb_size=-0.1: a size must be >= 0'),
+       (['run', '--perturb', 'shift', '--perturb-size', '1.5'], 'perturb_size=1.5: a shift is a whole number of pixels'),
+       (['run', '--perturb', 'rotate'], "perturb='rotate': choose one of"),
+       (['run', '--filter', '100'], "filter=100.0: a percentage of each step's images: from 0 (none) to below 100"),
+       (['run', '--filter-keep'], 'filter_keep=True: keeps the filter % of the images: set filter above 0'),
+       (['run', '--dose', '5000', '--student-images', '4096'], 'dose=5000: more than the 4,096 images of a distillation epoch'),
+       (['run', '--dose', '70000'], 'dose=70000: more than the 60,000 images of a distillation epoch'),
+       (['run', '--dose', '100', '--mix', '0.5'], 'dose and mix both choose the images the teachers label: set one'),
+       (['run', '--liminal-schedule', 'cosine'], "liminal_schedule='cosine': choose one of ['linear', 'published']"),
+       (['run', '--liminal', '-1'], 'liminal=-1.0: a weight must be >= 0'),
+       (['run', '--targets', 'argmax', '--loss', 'mse'], "hard targets are learnt by cross-entropy, which is the kl loss on a one-hot target: set loss='kl'"),
+       (['run', '--top-k', '2'], "top_k=2: only sampled targets (targets='sample') are drawn among a few"),
+       (['run', '--targets', 'sample', '--min-p', '1.5'], 'min_p=1.5: a ratio to the most likely'),
+       (['run', '--targets', 'sample', '--sample-temperature', '0'], 'sample_temperature=0.0: the temperature must be > 0'),
+       (['run', '--mix-source', 'control'], 'mix_source=\'control\': names the source mix or dose mix in: set one of them'),
+       (['run', '--targets', 'sample', '--top-k', '13'], 'top_k=13: at least the 13 logits there are: no restriction'),
+       (['run', '--perturb', 'shift', '--perturb-size', '28'], 'perturb_size=28.0: a shift of a whole 28-pixel side or more wraps around'),
+       (['run', '--filter', '5', '--m-ghost', '0', '--aux-tasks', 'parity', '--students', 'student-aux'], 'filter=5.0: reads the ghost outputs, and there are none'),
+       (['run', '--liminal', '2', '--liminal-schedule', 'published'], 'liminal=2.0: the published schedule rises from λ0 to 1'),
+       (['run', '--liminal', '0.5', '--liminal-schedule', 'published', '--student-epochs', '1'], 'give it 2 or more student_epochs'),
+       (['run', '--teacher-labels', 'random'], "teacher_labels='random': choose one of ['dataset', 'shuffled']"),
+       (['run', '--teachers', 'no/such/run'], "teachers='no/such/run': no/such/run/results.json cannot be read"),
+       (['sweep', '--grid', 'save_models=true,false'], 'save_models says where a sweep runs or what it keeps'),
+       (['sweep', '--grid', 'teacher_labels=dataset,sometimes'], "cell teacher_labels=sometimes: teacher_labels='sometimes'"), (['run', '--out', '/proc/no/such/dir'], 'cannot create the run folder'),
        (['sweep', '--grid', 'm_ghots=1,2'], "unknown field 'm_ghots'"), (['sweep', '--grid', 'lr=1e-3,0'], 'cell lr=0.0'),
        (['sweep', '--grid', 'temperature=1,2', '--executor', 'slurm'], 'unknown executor'),
        (['sweep'], 'name a study file, or give a grid'), (['sweep', 'no/such.toml'], 'cannot read the study file no/such.toml'),
@@ -71,6 +100,18 @@ BAD = [(['run', '--m-ghost', '0'], 'm_ghost=0'), (['run', '--temperature', '0'],
        (['search', STUDIES / 'strongest.toml', '--trials', '0'], 'trials=0: a search finishes at least one trial'),
        (['search', STUDIES / 'strongest.toml', '--validation', '0'], 'validation=0: a search scores its trials on a validation split'),
        (['search'], 'the following arguments are required: STUDY_FILE'),
+       (['compare', STUDIES / 'loss-N8', '--a', 'loss=mse variant=student-ghost'], 'the following arguments are required: --b'),
+       (['compare', STUDIES, '--a', 'loss=mse', '--b', 'loss=kl'], 'holds no table.csv: name a sweep folder with finished cells'),
+       (['compare', STUDIES / 'loss-N8', '--a', 'loss mse', '--b', 'loss=kl'], "'loss' in 'loss mse': write a side as column=value pairs"),
+       (['compare', STUDIES / 'loss-N8', '--a', 'loss=huber variant=student-ghost', '--b', 'loss=kl variant=student-ghost'],
+        'loss=huber variant=student-ghost selects no row of metric'),
+       (['compare', STUDIES / 'loss-N8', '--a', 'variant=student-ghost', '--b', 'loss=kl variant=student-ghost'],
+        'selects 3 rows of model 0 (cells [0, 1, 2]): add a column that tells them apart'),
+       (['compare', STUDIES / 'loss-N8', '--a', 'lossy=mse', '--b', 'loss=kl'], "no column ['lossy'] in the table"),
+       (['compare', STUDIES / 'loss-N8', '--a', 'seed=zero variant=cross-ghost', '--b', 'loss=kl variant=student-ghost'],
+        "seed='zero': the column seed holds numbers"),
+       (['compare', STUDIES / 'loss-N8', '--a', 'loss=mse variant=student-ghost', '--b', 'loss=kl variant=student-ghost', '--metric', 'cos'],
+        "selects no row of metric 'cos'"),
        (['bench', '--suite', 'turbo'], 'unknown suite'), (['bench', '--suite', 'estimate'], 'name their folder with --studies FOLDER'), (['fetch-data', '--dataset', 'emnist'], 'known datasets'),
        (['run', '--n-models', '100000000', '--preset', 'paper'], 'use at most about'),
        (['run', '--batch-size', 'many'], 'invalid int value'),  # argparse's own message, after its usage
@@ -216,3 +257,66 @@ def test_search_end_to_end(tmp_path, data_root):
     assert code == 0, err
     started = [l for l in out.splitlines() if ' running (' in l]
     assert len(started) == 1 and started[0].startswith('trial 2 running (2/3 finished'), out  # only the trial asked for
+
+@pytest.fixture(scope='module')
+def saved(tmp_path_factory, data_root):
+    "A short float64 run that keeps its models."
+    out = tmp_path_factory.mktemp('saved') / 'run'
+    code, _, err = ghost('run', *SHORT, '--dtype', 'float64', '--student-images', '4096', '--n-models', '2', '--save-models',
+                         '--quiet', '--no-plots', '--out', out)
+    assert code == 0, err
+    return out
+
+def test_saved_models_load_as_plain_modules(saved, data):
+    from torch import nn
+    from ghost_nbdev.weights import load_models
+    res = json.loads((saved / 'results.json').read_text())
+    for v in ('reference', 'teacher', 'student-ghost', 'cross-ghost'):
+        mods = load_models(saved, v)
+        assert len(mods) == 2 and all(isinstance(m, nn.Sequential) for m in mods)
+        x, y = data.test_x.double(), data.test_y
+        accs = [(m(x)[:, :10].argmax(1) == y).double().mean().item() for m in mods]
+        assert accs == pytest.approx(res['metrics'][v]['acc'], abs=1e-4), (v, accs)  # the run's own accuracies
+
+def test_distilling_from_saved_teachers_repeats_their_run(saved, tmp_path):
+    "In float64, a run that distils from saved teachers gives every number of the run that trained them."
+    code, _, err = ghost('run', *SHORT, '--dtype', 'float64', '--student-images', '4096', '--n-models', '2', '--teachers', saved,
+                         '--quiet', '--no-plots', '--out', tmp_path / 'again')
+    assert code == 0, err
+    a, b = (json.loads((p / 'results.json').read_text()) for p in (saved, tmp_path / 'again'))
+    assert a['metrics'] == b['metrics'] and [h['loss'] for h in a['history']] == [h['loss'] for h in b['history']]
+    assert b['config']['teachers'] == str(saved) and not (tmp_path / 'again' / 'models').exists()
+
+@pytest.mark.parametrize('flags,why', [(['--m-ghost', '5'], 'those teachers were trained otherwise (m_ghost: 3 there, 5 here)'),
+                                       (['--n-models', '3'], 'n_models: 2 there, 3 here'),
+                                       (['--hidden', '128'], 'hidden: (256, 256) there, (128,) here'),
+                                       (['--n-classes', '5'], 'n_classes: 10 there, 5 here')])
+def test_saved_teachers_that_do_not_fit_are_refused(saved, tmp_path, flags, why):
+    args = [*SHORT, '--dtype', 'float64', '--student-images', '4096', '--n-models', '2', *flags, '--teachers', saved, '--out', tmp_path / 'r']
+    code, out, err = ghost('run', *args)
+    assert code == 2 and why in err and 'Traceback' not in err, err
+    assert not (tmp_path / 'r').exists()
+
+def test_damaged_weights_are_refused_naming_the_file(saved, tmp_path):
+    import shutil
+    copy = tmp_path / 'copy'
+    shutil.copytree(saved, copy)
+    f = copy / 'models' / 'teacher.safetensors'
+    f.write_bytes(f.read_bytes()[:2048])
+    code, out, err = ghost('run', *SHORT, '--dtype', 'float64', '--student-images', '4096', '--n-models', '2', '--teachers', copy,
+                           '--out', tmp_path / 'r')
+    assert code == 2 and f'{f} is not a whole weights file' in err, err
+    assert not (tmp_path / 'r').exists()
+    (copy / 'models' / 'reference.safetensors').unlink()
+    code, out, err = ghost('run', *SHORT, '--n-models', '2', '--dtype', 'float64', '--teachers', copy, '--out', tmp_path / 'r')
+    assert code == 2 and "holds no weights of 'reference'" in err, err
+
+def test_models_the_disk_cannot_hold_are_refused_before_any_work(tmp_path, monkeypatch, capsys):
+    import shutil
+    from collections import namedtuple
+    from ghost_nbdev.cli import main
+    monkeypatch.setattr(shutil, 'disk_usage', lambda p: namedtuple('usage', 'total used free')(10**6, 10**6 - 1024, 1024))
+    code = main(['run', '--save-models', '--out', str(tmp_path / 'r')])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == '' and 'save_models: the models need about' in err and 'MiB free' in err, err
+    assert list(tmp_path.iterdir()) == []

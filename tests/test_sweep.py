@@ -156,3 +156,26 @@ def test_a_small_study_runs_three_of_its_cells_but_checks_them_all(tiny):
     few = {'m_ghost': [2, 3], 'share': ['all', 'output']}
     assert studies.small_grid(tiny, few, zip=True) == (few, True)  # two cells: all of them
     with pytest.raises(ConfigError, match='cell m_ghost=0'): studies.small_grid(tiny, {'m_ghost': [2, 3, 5, 10, 0]})
+
+def test_a_sweep_keeps_each_cells_models_when_asked(tiny, small, tmp_path):
+    "save_models: every cell's folder holds its variants' weights, the shared teachers' included, loadable as plain modules."
+    from ghost_nbdev.weights import load_models
+    t = sweep(Config(**{**tiny.__dict__, 'save_models': True}), {'loss': ['kl', 'mse']}, out=tmp_path / 's', data=small,
+              plots=False, log=lambda *a: None)
+    for i in (0, 1):
+        kept = sorted(p.name for p in (tmp_path / 's' / 'cells' / f'cell-{i:03d}' / 'models').iterdir())
+        assert kept == ['cross-ghost.safetensors', 'reference.safetensors', 'student-ghost.safetensors', 'teacher.safetensors']
+    teacher = load_models(tmp_path / 's' / 'cells' / 'cell-001', 'teacher')[1]
+    acc = (teacher(small.test_x)[:, :10].argmax(1) == small.test_y).double().mean().item()
+    assert abs(acc - t.query("cell == 1 and variant == 'teacher' and model == 1").value.item()) < 1e-4
+
+def test_a_group_with_defences_gives_the_numbers_of_separate_runs(tiny, small):
+    "Cells that mix in the initial network's or a control teacher's targets share their teachers, and each its own source."
+    cfg = Config(**{**tiny.__dict__, 'dtype': 'float64', 'students': ('student-ghost',)})
+    cl = cells(cfg, {'mix': [0.5, 0.5, 0.0], 'mix_source': ['init', 'control', 'init']}, zip=True)
+    assert len(groups(cl)) == 1
+    data = small.to(dtype=torch.float64)
+    shared = dict(run_group(groups(cl)[0], data, progress='silent'))
+    alone = [run_experiment(c, data, progress='silent').metrics for _, c in cl]
+    assert [shared[i].metrics for i in range(3)] == alone
+    assert alone[0] != alone[1] != alone[2]  # each source its own targets
