@@ -2,7 +2,7 @@
 # `make test` is the one command that checks everything (CI runs it on a clean clone).
 SHELL := /bin/bash
 PY ?= python
-NBS := $(wildcard nbs/*.ipynb)
+NBS := $(wildcard nbs/*.ipynb nbs/research/*.ipynb)
 
 .PHONY: help install data browser sync check-sync check-order notebooks gpu-notebooks readme docs check-docs test test-fast bench bench-ensemble bench-gpu
 
@@ -33,9 +33,9 @@ sync:  ## export the notebooks to ghost_nbdev/ and clean them
 	nbdev_export && nbdev_clean
 
 check-sync:  ## fail if the modules are not what the notebooks export, or a notebook is not clean
-	@before=$$(cat ghost_nbdev/*.py nbs/*.ipynb | md5sum); \
+	@before=$$(cat ghost_nbdev/*.py nbs/*.ipynb nbs/research/*.ipynb | md5sum); \
 	nbdev_export && nbdev_clean; \
-	after=$$(cat ghost_nbdev/*.py nbs/*.ipynb | md5sum); \
+	after=$$(cat ghost_nbdev/*.py nbs/*.ipynb nbs/research/*.ipynb | md5sum); \
 	if [ "$$before" != "$$after" ]; then \
 	  echo "check-sync: nbdev_export/nbdev_clean changed ghost_nbdev/ or nbs/: the package was edited by hand or a notebook was not exported/cleaned; review 'git diff' and commit"; exit 1; \
 	else echo "check-sync: modules match the notebooks, notebooks are clean"; fi
@@ -44,9 +44,9 @@ check-order:  ## fail if a notebook uses what a later notebook defines, or the p
 	$(PY) -m pytest tests/test_order.py -q
 
 notebooks: data  ## execute every notebook in place at full scale (stored outputs become the docs); GHOST_DEVICE picks the device
-	cd nbs && for nb in [0-9]*.ipynb index.ipynb; do \
+	for nb in nbs/[0-9]*.ipynb nbs/research/[0-9]*.ipynb nbs/guide.ipynb nbs/index.ipynb; do \
 	  echo "executing $$nb on $${GHOST_DEVICE:-auto}"; \
-	  jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=-1 $$nb || exit 1; \
+	  (cd $$(dirname $$nb) && jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=-1 $$(basename $$nb)) || exit 1; \
 	done
 	nbdev_clean
 
@@ -54,13 +54,13 @@ gpu-notebooks:  ## every notebook end to end on the GPU, outputs stored
 	GHOST_DEVICE=cuda $(MAKE) notebooks
 
 readme:  ## README.md from nbs/index.ipynb's stored outputs (no Quarto needed)
-	$(PY) -c 'import sys; from ghost_nbdev.site import main; sys.exit(main(["readme"]))'
+	$(PY) tools/docsite.py readme
 
 docs:  ## the documentation site from the notebooks' stored outputs into docs/ (offline, no Quarto)
-	$(PY) -c 'import sys; from ghost_nbdev.site import main; sys.exit(main(["build"]))'
+	$(PY) tools/docsite.py build
 
 check-docs:  ## build the site strictly, check README.md and docs/ are current, check pages in headless Chromium
-	$(PY) -c 'import sys; from ghost_nbdev.site import main; sys.exit(main(["check"]))'
+	$(PY) tools/docsite.py check
 
 test-fast: data check-sync check-order  ## notebooks without their slow cells (at small scale), and the test suite
 	GHOST_SCALE=small nbdev_test --n_workers 1

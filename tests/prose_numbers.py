@@ -183,7 +183,7 @@ def unfound(path:Path, allowed:dict=None) -> list:
     return out
 
 
-def notebooks() -> list: return sorted((ROOT / 'nbs').glob('*.ipynb'))
+def notebooks() -> list: return sorted((ROOT / 'nbs').rglob('*.ipynb'))
 
 
 if __name__ == '__main__':

@@ -2,7 +2,8 @@
 import sys
 import pytest, ray
 from ghost_nbdev.config import Config
-from ghost_nbdev.sweep import sweep, load_cells
+from ghost_nbdev.sweep import sweep
+from ghost_nbdev.folders import load_cells
 from ghost_nbdev.distributed import RayExecutor, SweepFailed, run_unit
 
 ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the Ray workers cannot import this test module

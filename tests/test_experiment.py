@@ -2,7 +2,8 @@
 import pytest, torch
 from dataclasses import replace
 from ghost_nbdev.config import Config, ConfigError, PAPER_STUDENTS, preset
-from ghost_nbdev.experiment import run_experiment, check_memory, estimate_memory
+from ghost_nbdev.experiment import run_experiment
+from ghost_nbdev.estimate import check_memory, estimate_memory
 from ghost_nbdev.results import mean_ci
 
 def test_the_effect(data):

@@ -20,7 +20,7 @@ def module_notebooks() -> dict:
 def late_imports(nbs_dir:Path, owner:dict) -> list:
     "(notebook, module, its notebook) for every import of a module defined in a later notebook."
     bad = []
-    for nb in sorted(nbs_dir.glob('[0-9]*.ipynb')):
+    for nb in sorted(nbs_dir.rglob('[0-9]*.ipynb')):  # the research notebooks in their folder too
         n = place(nb.name.split('_')[0])
         for c in json.loads(nb.read_text())['cells']:
             if c['cell_type'] != 'code': continue

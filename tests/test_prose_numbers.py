@@ -11,7 +11,7 @@ def test_typed_numbers_come_from_the_runs(path):
 
 def test_a_changed_number_is_caught(tmp_path):
     "The check itself: a notebook whose reading types a pair its table does not hold fails."
-    src = json.loads((ROOT / 'nbs' / '13c_compare.ipynb').read_text())
+    src = json.loads((ROOT / 'nbs' / '24_compare.ipynb').read_text())
     out = next(o for c in src['cells'] for o in c.get('outputs', []) if 'text/markdown' in o.get('data', {}))
     table = ''.join(out['data']['text/markdown'])
     row = next(l for l in table.splitlines() if l.startswith('| MSE − KL'))

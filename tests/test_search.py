@@ -62,7 +62,7 @@ def test_a_killed_search_resumes_without_losing_or_repeating_trials(tmp_path, da
     assert not done.duplicated(params).any(), done  # no settings run twice (a resumed sampler draws new ones)
     assert sorted(p.name for p in (out / 'cells').iterdir()) == [f'cell-{i:03d}' for i in done.number]
     assert set(pd.read_csv(out / 'table.csv').trial) == set(done.number)
-    from ghost_nbdev.sweep import load_cells  # every trial trained on 3,072 images and was scored on the 1,024 held out
+    from ghost_nbdev.folders import load_cells
     assert {(r.meta['n_train'], r.meta['n_test']) for r in load_cells(out).values()} == {(3072, 1024)}
     assert res.best['value'] == done.value.max()
     assert [l.split(' running')[0] for l in lines if ' running (' in l] == ['trial 3', 'trial 4', 'trial 5']  # only what was missing

@@ -1,9 +1,23 @@
-"The documentation tooling: page names, the show_doc renderer, the README's view of the index notebook."
-import nbformat
-from ghost_nbdev.site import page_name, _rename_pages, DocRenderer, readme_notebook, stale_files
+"The documentation tooling (tools/docsite.py): page names, the README's view of the index notebook; and the package's show_doc renderer."
+import importlib.util, nbformat
+from pathlib import Path
+from ghost_nbdev.render import DocRenderer
+
+def _load_tool(name:str):
+    "A script of the repository's tools/ folder, imported as a module."
+    path = Path(__file__).resolve().parent.parent / 'tools' / f'{name}.py'
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+docsite = _load_tool('docsite')
+page_name, _rename_pages, readme_notebook, stale_files = (docsite.page_name, docsite._rename_pages,
+                                                          docsite.readme_notebook, docsite.stale_files)
 
 def test_page_names():
     assert page_name('00_config.ipynb') == 'config.html' and page_name('index.ipynb') == 'index.html'
+    assert page_name('05_train.ipynb') == 'train.html' and page_name('research/44_strongest.ipynb') == 'strongest.html'
 
 def test_rename_pages_fixes_references(tmp_path):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_raw_cell('---\noutput-file: train.html\ntitle: T\n---'),
@@ -42,7 +56,18 @@ def test_stale_files(tmp_path):
     assert stale_files(tmp_path / 'a', tmp_path / 'b') == ['x.html', 'y.html']
 
 def test_missing_browser_is_one_line(monkeypatch, tmp_path):
-    import ghost_nbdev.site as site
-    monkeypatch.setattr(site, 'CHROMEDRIVER', str(tmp_path / 'no-chromedriver'))
-    problems = site.check_in_browser(tmp_path)
+    monkeypatch.setattr(docsite, 'CHROMEDRIVER', str(tmp_path / 'no-chromedriver'))
+    problems = docsite.check_in_browser(tmp_path)
     assert len(problems) == 1 and 'no-chromedriver missing' in problems[0] and 'apt-get install chromium chromium-driver' in problems[0]
+
+def test_rename_pages_in_a_folder(tmp_path):
+    "Pages in a folder (the research notebooks) are renamed in place, and links into and out of it follow."
+    (tmp_path / 'research').mkdir()
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell('see [heads](research/45_heads.ipynb)')]),
+                   tmp_path / 'index.ipynb')
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell('see [compare](../24_compare.ipynb)')]),
+                   tmp_path / 'research' / '45_heads.ipynb')
+    nbformat.write(nbformat.v4.new_notebook(), tmp_path / '24_compare.ipynb')
+    assert _rename_pages(tmp_path) == {'24_compare.ipynb': 'compare.ipynb', 'research/45_heads.ipynb': 'research/heads.ipynb'}
+    assert '(research/heads.ipynb)' in (tmp_path / 'index.ipynb').read_text()
+    assert '(../compare.ipynb)' in (tmp_path / 'research' / 'heads.ipynb').read_text()

@@ -3,7 +3,8 @@ import pandas as pd
 import pytest, torch
 from ghost_nbdev.config import Config, ConfigError
 from ghost_nbdev.experiment import run_experiment
-from ghost_nbdev.sweep import sweep, run_group, load_sweep, LocalExecutor
+from ghost_nbdev.sweep import sweep, run_group, LocalExecutor
+from ghost_nbdev.folders import load_sweep
 from ghost_nbdev.grid import parse_grid, cells, groups
 
 @pytest.fixture(scope='module')
@@ -57,7 +58,7 @@ def test_table_resume_and_interruption(tiny, small, tmp_path, stop):
 def test_a_folder_in_use_is_refused_and_freed_when_its_holder_dies(tiny, small, tmp_path):
     "A second sweep on a running sweep's folder is refused at once; a killed sweep leaves no lock behind."
     import subprocess, sys
-    from ghost_nbdev.sweep import SweepLock, open_sweep
+    from ghost_nbdev.folders import SweepLock, open_sweep
     grid = {'m_ghost': [2, 3]}
     out = open_sweep(tmp_path / 's', tiny, grid, False)
     with SweepLock(out):
@@ -81,7 +82,7 @@ def test_a_folder_that_is_not_a_sweep_is_refused(tiny, tmp_path):
 
 def test_an_error_while_saving_a_cell_leaves_no_half_written_cell(tiny, small, tmp_path, monkeypatch):
     "A cell whose files fail to save leaves nothing behind; the cells saved before it stay, with their table."
-    import ghost_nbdev.sweep as sw
+    import ghost_nbdev.folders as sw  # where a cell's files are written (`save_cell`)
     real = sw.write_results
     def failing(res, folder, *a, **k):
         real(res, folder, *a, **k)  # the files are written, then the disk fills up
@@ -107,7 +108,7 @@ def test_a_group_split_into_passes_gives_the_numbers_of_one_pass(tiny, small):
         assert (one[i].meta['sweep']['cells_sharing_pass'], split[i].meta['sweep']['cells_sharing_pass']) == (3, 1)
 
 def test_too_little_memory_halves_the_tracks_per_pass(tiny, monkeypatch):
-    import ghost_nbdev.experiment as ex
+    import ghost_nbdev.estimate as ex
     from ghost_nbdev.sweep import max_tracks
     cpu = torch.device('cpu')
     monkeypatch.setattr(ex, 'free_memory', lambda device: ex.estimate_memory(tiny, n_tracks=2))
@@ -119,7 +120,7 @@ def test_a_sweep_json_lacking_a_field_takes_its_default(tiny, tmp_path):
     "A sweep.json that holds no value for a config field stands for that field's default, not for a change."
     import json
     from dataclasses import replace
-    from ghost_nbdev.sweep import open_sweep
+    from ghost_nbdev.folders import open_sweep
     out = open_sweep(tmp_path / 's', tiny, {'temperature': [1.0]}, False)
     meta = json.loads((out / 'sweep.json').read_text())
     del meta['base']['validation']
@@ -134,7 +135,7 @@ def test_every_committed_study_is_the_file_beside_it():
     from pathlib import Path
     from ghost_nbdev.config import config_to_dict
     from ghost_nbdev.grid import load_study
-    from ghost_nbdev.sweep import config_diff
+    from ghost_nbdev.folders import config_diff
     files = sorted((Path(__file__).resolve().parent.parent / 'results' / 'studies').glob('*.toml'))
     assert len(files) >= 19
     for f in files:
@@ -144,18 +145,6 @@ def test_every_committed_study_is_the_file_beside_it():
         assert config_diff(meta['base'], config_to_dict(s.cfg)) == [], (f, config_diff(meta['base'], config_to_dict(s.cfg)))
         if s.space is None: assert meta['grid'] == {k: [list(x) if isinstance(x, tuple) else x for x in v] for k, v in s.grid.items()}, f
         else: assert (meta['space'], meta['name']) == (json.loads(json.dumps(s.space)), s.name), f
-
-def test_a_small_study_runs_three_of_its_cells_but_checks_them_all(tiny):
-    "The notebooks' quick check (`nbs/studies.py`): the first, middle and last cells, as a zipped grid; a bad value anywhere still fails."
-    import importlib.util, pathlib
-    path = pathlib.Path(__file__).parent.parent / 'nbs' / 'studies.py'
-    spec = importlib.util.spec_from_file_location('studies', path); studies = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(studies)
-    grid, zip = studies.small_grid(tiny, {'m_ghost': [2, 3, 5], 'share': ['all', 'output']})  # 6 cells
-    assert zip and grid == {'m_ghost': [2, 3, 5], 'share': ['all', 'all', 'output']}  # cells 0, 2 and 5 of the product
-    few = {'m_ghost': [2, 3], 'share': ['all', 'output']}
-    assert studies.small_grid(tiny, few, zip=True) == (few, True)  # two cells: all of them
-    with pytest.raises(ConfigError, match='cell m_ghost=0'): studies.small_grid(tiny, {'m_ghost': [2, 3, 5, 10, 0]})
 
 def test_a_sweep_keeps_each_cells_models_when_asked(tiny, small, tmp_path):
     "save_models: every cell's folder holds its variants' weights, the shared teachers' included, loadable as plain modules."
