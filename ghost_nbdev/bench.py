@@ -8,7 +8,7 @@ __all__ = ['DEFENCES', 'SUITES', 'warm_up', 'best_of', 'print_rows', 'save_rows'
            'bench_search', 'bench_arch', 'bench_gpu', 'peak_of', 'bench_memory', 'bench_estimate', 'run_bench']
 
 # %% ../nbs/28_bench.ipynb #03b2323c
-import json, os, resource, statistics, subprocess, sys, tempfile, time
+import json, os, resource, statistics, subprocess, sys, tempfile
 from dataclasses import replace
 from pathlib import Path
 import pandas as pd
